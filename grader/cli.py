@@ -1,0 +1,182 @@
+"""Command line: parses arguments and calls the importable functions; holds no grading logic.
+
+python -m grader check SUBMISSION.ipynb [--format text|json|html] [--cases DIR]
+python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR]
+python -m grader build [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from grader import spec
+from grader.casedata import CaseData, CaseDataError, find_case_files, load
+from grader.execution import Limits
+from grader.pipeline import check_submission
+from grader.records import Finding, FunctionResult, Report, RunRecord
+from grader.report import RENDERERS, render_text, to_dict
+
+DEFAULT_CASES = Path("dist")
+INTERNAL_ERROR = (
+    "The grader itself failed on this submission ({error}); it was not graded. "
+    "Please report this with the submission attached."
+)
+
+
+def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
+    folders = [Path(folder)] if folder else [DEFAULT_CASES]
+    files = find_case_files(*folders)
+    sets = [f.name.split("_")[0] for f in files]
+    notes = []
+    if "hidden" not in sets:
+        notes.append(
+            "hidden case data not found: graded on the public case only "
+            "(run `python -m grader build` or pass --cases DIR)."
+        )
+    if not files:
+        raise CaseDataError(
+            f"no case data in {folders[0]} or in the grader package; run `python -m grader build`"
+        )
+    return load(*files), notes
+
+
+def _limits(args) -> Limits:
+    return Limits(cell_seconds=args.cell_seconds, probe_seconds=args.probe_seconds)
+
+
+def safe_check(path: str, cases: CaseData, limits: Limits) -> Report:
+    """check_submission, but an internal failure becomes a report instead of a crash."""
+    try:
+        return check_submission(path, cases, limits)
+    except Exception as exc:  # the batch must go on; the record says what happened
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+        notice = Finding("internal-error", INTERNAL_ERROR.format(error=detail))
+        functions = tuple(
+            FunctionResult(fn.name, "error", 0.0, fn.points, None, findings=(notice,))
+            for fn in spec.FUNCTIONS
+        )
+        return Report(Path(path).name, RunRecord("errors"), (), functions, (notice,))
+
+
+def cmd_check(args) -> int:
+    cases, notes = _cases(args.cases)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    report = safe_check(args.submission, cases, _limits(args))
+    sys.stdout.write(RENDERERS[args.format](report))
+    if args.format != "text":
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    cases, notes = _cases(args.cases)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for submission in args.submissions:
+        report = safe_check(submission, cases, _limits(args))
+        stem = Path(submission).stem
+        (out / f"{stem}.json").write_text(json.dumps(to_dict(report), indent=2), encoding="utf-8")
+        (out / f"{stem}.txt").write_text(render_text(report), encoding="utf-8")
+        row = {
+            "submission": report.submission,
+            "score": report.score,
+            "max_score": report.max_score,
+            "run": report.run.status,
+        }
+        for result in report.functions:
+            row[result.name] = result.score
+        rows.append(row)
+        print(
+            f"{report.submission:<40} {report.score:>6g} / {report.max_score:g}  "
+            f"run: {report.run.status}  {_headline(report)}"
+        )
+    with (out / "summary.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=["submission", "score", "max_score", "run", *spec.NAMES]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"\n{len(rows)} submission(s); reports and summary.csv in {out}/")
+    return 0
+
+
+def _headline(report: Report) -> str:
+    failing = [f for f in report.functions if f.status != "pass"]
+    if not failing:
+        return "all functions pass"
+    roots = []
+    for f in failing:
+        for name in f.blame or (f.name,):
+            if name not in roots:
+                roots.append(name)
+    return "root cause: " + ", ".join(roots[:4]) + (" …" if len(roots) > 4 else "")
+
+
+def cmd_build(args) -> int:
+    try:
+        from solutions.build import main as build_main
+    except ImportError:
+        print(
+            "The build needs the instructor repository (solutions/ is not here).", file=sys.stderr
+        )
+        return 2
+    return build_main(args.out)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m grader", description="Root-cause grading of RNN/LSTM notebooks."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def limits(sp):
+        sp.add_argument(
+            "--cases", help="folder with public_cases.json / hidden_cases.json (default: dist/)"
+        )
+        sp.add_argument(
+            "--cell-seconds",
+            type=float,
+            default=60.0,
+            help="time limit per notebook cell (default 60)",
+        )
+        sp.add_argument(
+            "--probe-seconds",
+            type=float,
+            default=30.0,
+            help="time limit per call of a student function (default 30)",
+        )
+
+    check = sub.add_parser("check", help="check one submission and print the report")
+    check.add_argument("submission")
+    check.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    limits(check)
+    check.set_defaults(run=cmd_check)
+
+    batch = sub.add_parser("batch", help="check many submissions; write reports and a CSV")
+    batch.add_argument("submissions", nargs="+")
+    batch.add_argument("--out", default="out", help="folder for the reports (default out/)")
+    limits(batch)
+    batch.set_defaults(run=cmd_batch)
+
+    build = sub.add_parser("build", help="build case data, student notebook and autograder")
+    build.add_argument("--out", default="dist")
+    build.set_defaults(run=cmd_build)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CaseDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

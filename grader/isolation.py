@@ -1,0 +1,140 @@
+"""Calling each student function on the case inputs, as written and in isolation.
+
+as written:   the student's function with the student's own callees, and (for a backward pass)
+              the caches made by the student's own forward pass.
+in isolation: the callees replaced by replay stubs of the recorded reference calls, and the
+              reference caches as input; so the verdict is about this function's code alone.
+
+The calls run through a `Runner` (request -> record): in the student's kernel for the engine,
+in-process for student-side checks. Records are plain data from `grader.probe`.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import probe, spec
+from grader.casedata import Case, CaseData
+from grader.execution import KernelSession
+
+Runner = Callable[[dict], dict]
+PROBE_VAR = "__rnn_grader_probe__"
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The records of one case: the isolated call and, where it differs, the as-written one."""
+
+    case: Case
+    isolated: dict
+    as_written: dict
+
+
+def isolated_request(case: Case) -> dict:
+    fn = spec.function(case.function)
+    stubs = {
+        callee: {k: v for k, v in plan.items() if k != "args"}
+        for callee, plan in case.calls.items()
+    }
+    capture = bool(fn.intermediates) or fn.is_cell
+    return {"function": fn.name, "args": case.args, "stubs": stubs, "capture": capture}
+
+
+def as_written_request(case: Case) -> dict | None:
+    """None when running as written is the same call as in isolation."""
+    fn = spec.function(case.function)
+    if not fn.calls and not fn.fed_by:
+        return None
+    return {"function": fn.name, "args": case.args, "producer": case.producer, "capture": False}
+
+
+def collect(
+    cases: CaseData, runner: Runner, names: tuple[str, ...] = spec.NAMES
+) -> dict[str, list[Evidence]]:
+    """Run every case of every function in `names`; never raises for student failures."""
+    evidence: dict[str, list[Evidence]] = {}
+    for name in names:
+        items = []
+        for case in cases.for_function(name):
+            isolated = runner(isolated_request(case))
+            written_request = as_written_request(case)
+            written = runner(written_request) if written_request else isolated
+            items.append(Evidence(case, isolated, written))
+        evidence[name] = items
+    return evidence
+
+
+def in_process_runner(namespace: dict) -> Runner:
+    """Runs requests against `namespace` directly (student-side checks, the case builder)."""
+
+    def run(request: dict) -> dict:
+        return probe.run(namespace, request)
+
+    return run
+
+
+def _failed(name: str, kind: str, message: str) -> dict:
+    return {
+        "function": name,
+        "ok": False,
+        "missing": None,
+        "error": {"type": kind, "message": message, "frames": []},
+        "stub_calls": {},
+        "locals": [],
+        "args_after": None,
+    }
+
+
+class KernelRunner:
+    """Runs requests in the student's kernel and reads the records back as data."""
+
+    def __init__(self, session: KernelSession):
+        self.session = session
+        self.folder = Path(tempfile.mkdtemp(prefix="rnn-grader-records-"))
+        self.count = 0
+        source = Path(probe.__file__).read_text(encoding="utf-8")
+        code = (
+            f"{PROBE_VAR} = {{'__name__': 'rnn_grader_probe'}}\n"
+            f"exec(compile({source!r}, {probe.PROBE_FILENAME!r}, 'exec'), {PROBE_VAR})"
+        )
+        self.installed = session.execute(code).status == "ok"
+
+    def __call__(self, request: dict) -> dict:
+        name = request["function"]
+        if not self.installed:
+            return _failed(
+                name,
+                "GraderProbeUnavailable",
+                "the grader could not load its probe into the kernel",
+            )
+        self.count += 1
+        out = self.folder / f"record-{self.count}.json"
+        payload = json.dumps(probe.encode(request))
+        code = f"{PROBE_VAR}['run_json'](globals(), {payload!r}, {str(out)!r})"
+        run = self.session.execute(code)
+        if run.status == "timeout":
+            seconds = self.session.limits.probe_seconds
+            return _failed(name, "Timeout", f"did not return within {seconds:g} s")
+        if run.status in ("died", "skipped"):
+            return _failed(name, "KernelDied", "the kernel stopped while running it")
+        try:
+            if out.stat().st_size > MAX_RECORD_BYTES:
+                return _failed(name, "RecordTooLarge", "returned more data than the grader reads")
+            record = probe.decode(json.loads(out.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            detail = f"{run.ename}: {run.evalue}" if run.status == "error" else str(exc)
+            return _failed(
+                name,
+                "GraderChannelBroken",
+                f"the grader could not read the result back ({detail[:200]})",
+            )
+        finally:
+            out.unlink(missing_ok=True)
+        if not isinstance(record, dict) or record.get("function") != name:
+            return _failed(name, "GraderChannelBroken", "the result read back was not a record")
+        return record

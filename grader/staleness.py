@@ -1,0 +1,198 @@
+"""What only worked because of old kernel state: the saved notebook against its fresh run.
+
+Messages count cells from 1, as a person scrolling the notebook does; the `cell` field of each
+item is the 0-based position in the notebook's list of cells.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+
+from grader import spec
+from grader.execution import cell_text
+from grader.records import RunRecord, StaleItem
+
+MAX_DRIFT_ITEMS = 5
+RESTART = "Restart the kernel and run all cells, then save."
+_NAME_ERROR = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_CHECK_CALL = re.compile(r"""\.check\(\s*["']([A-Za-z_0-9]+)["']""")
+
+
+def _parse(source: str) -> ast.Module | None:
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def defined_names(source: str) -> set[str]:
+    """Top-level names a cell defines: functions, classes, assignments and imports."""
+    tree = _parse(source)
+    names: set[str] = set()
+    if tree is None:
+        return names
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        names.add(sub.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add((alias.asname or alias.name).split(".")[0])
+    return names
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list[tuple[int, nbformat.NotebookNode]]:
+    return [(i, c) for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
+
+
+def _saved_error(cell) -> bool:
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def out_of_order(nb: nbformat.NotebookNode) -> list[StaleItem]:
+    """Cells whose saved execution count is lower than that of a cell above them."""
+    items = []
+    highest: tuple[int, int] | None = None  # (count, position)
+    for index, cell in _code_cells(nb):
+        count = cell.get("execution_count")
+        if not isinstance(count, int):
+            continue
+        if highest and count < highest[0]:
+            items.append(
+                StaleItem(
+                    "out_of_order",
+                    index,
+                    f"Cell {index + 1} ran (execution count {count}) before cell "
+                    f"{highest[1] + 1} above it (execution count {highest[0]}): the saved "
+                    f"outputs come from an order the grader does not use. {RESTART}",
+                )
+            )
+        elif not highest or count > highest[0]:
+            highest = (count, index)
+    return items
+
+
+def _definers(nb: nbformat.NotebookNode, name: str) -> list[int]:
+    return [i for i, c in _code_cells(nb) if name in defined_names(c.get("source", ""))]
+
+
+def fresh_errors(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem]:
+    """Cells that fail in the fresh kernel although their saved output shows a clean run."""
+    items = []
+    cells = nb.cells
+    for cell_run in run.cells:
+        if cell_run.status != "error" or cell_run.index < 0:
+            continue
+        saved = cells[cell_run.index]
+        if not isinstance(saved.get("execution_count"), int) or _saved_error(saved):
+            continue
+        where = cell_run.index + 1
+        match = _NAME_ERROR.search(cell_run.evalue)
+        if cell_run.ename == "NameError" and match:
+            name = match.group(1)
+            later = [i for i in _definers(nb, name) if i > cell_run.index]
+            if later:
+                message = (
+                    f"Cell {where} uses `{name}` before cell {later[0] + 1} defines it: it "
+                    f"only worked because cell {later[0] + 1} had been run earlier. Move the "
+                    f"definition above its first use. {RESTART}"
+                )
+            else:
+                message = (
+                    f"Cell {where} uses `{name}`, which no cell of the notebook defines any "
+                    f"more: it was defined in a cell that has since been deleted, renamed or "
+                    f"changed. Define `{name}` again above cell {where}. {RESTART}"
+                )
+        else:
+            message = (
+                f"Cell {where} raises {cell_run.ename} ({cell_run.evalue[:120]}) in a fresh "
+                f"kernel, but its saved output shows it ran without error: it depended on "
+                f"state left over from an earlier session. {RESTART}"
+            )
+        items.append(StaleItem("fresh_error", cell_run.index, message))
+    return items
+
+
+def redefinitions(nb: nbformat.NotebookNode) -> list[StaleItem]:
+    """Graded functions defined in more than one cell; the grader sees the last one run."""
+    items = []
+    code = _code_cells(nb)
+    for name in spec.NAMES:
+        where = _definers(nb, name)
+        if len(where) < 2:
+            continue
+        last = where[-1]
+        checked = [
+            i
+            for i, c in code
+            if where[0] < i < last and name in _CHECK_CALL.findall(c.get("source", ""))
+        ]
+        listed = ", ".join(str(i + 1) for i in where[:-1])
+        message = (
+            f"`{name}` is defined in cells {listed} and again in cell {last + 1}; the grader "
+            f"uses the last definition (cell {last + 1})"
+        )
+        if checked:
+            message += (
+                f", not the one the check in cell {checked[0] + 1} tested. Keep one definition"
+            )
+        else:
+            message += ". Keep one definition"
+        items.append(
+            StaleItem("redefined", last, message + f" and {RESTART[0].lower()}{RESTART[1:]}")
+        )
+    return items
+
+
+def _normalise(text: str) -> str:
+    return "\n".join(line.rstrip() for line in _ADDRESS.sub("0x…", text).strip().splitlines())
+
+
+def drifted_outputs(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem]:
+    """Cells that ran cleanly both times but printed something else in the fresh kernel."""
+    items = []
+    for cell_run in run.cells:
+        if cell_run.status != "ok" or cell_run.index < 0:
+            continue
+        saved_cell = nb.cells[cell_run.index]
+        if not saved_cell.get("outputs") or _saved_error(saved_cell):
+            continue
+        saved, fresh = _normalise(cell_text(saved_cell["outputs"])), _normalise(cell_run.text)
+        if saved == fresh:
+            continue
+        saved_lines, fresh_lines = saved.splitlines() or [""], fresh.splitlines() or [""]
+        k = next(
+            (i for i, (a, b) in enumerate(zip(saved_lines, fresh_lines)) if a != b),
+            min(len(saved_lines), len(fresh_lines)),
+        )
+        was = saved_lines[k] if k < len(saved_lines) else "(nothing)"
+        now = fresh_lines[k] if k < len(fresh_lines) else "(nothing)"
+        items.append(
+            StaleItem(
+                "drifted_output",
+                cell_run.index,
+                f"Cell {cell_run.index + 1} shows different output in a fresh kernel: the saved "
+                f"notebook has {was[:100]!r} where the fresh run prints {now[:100]!r}. The saved "
+                f"output came from other code or state. {RESTART}",
+            )
+        )
+        if len(items) >= MAX_DRIFT_ITEMS:
+            break
+    return items
+
+
+def stale_state(saved: nbformat.NotebookNode, run: RunRecord) -> tuple[StaleItem, ...]:
+    """Every stale-state item, ordered by cell."""
+    items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved)
+    items += drifted_outputs(saved, run)
+    return tuple(sorted(items, key=lambda item: (item.cell, item.kind)))

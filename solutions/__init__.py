@@ -1,0 +1,1 @@
+"""Reference solutions and a catalog of typical student mistakes."""

@@ -1,0 +1,137 @@
+"""Build the assignment: case data from the reference, then `otter assign` on the master notebook.
+
+    python -m grader build [--out dist]
+
+1. writes public_cases.json and hidden_cases.json (solutions.cases);
+2. stages the master notebook with the reference bodies and helpers filled in from
+   solutions/reference.py (the solution code exists once, there), a copy of the `grader` package
+   holding the public case data, and the hidden case data for the autograder only;
+3. runs `otter assign`, which writes <out>/student and <out>/autograder and checks that the
+   solution notebook scores full marks under the autograder (with the grader's plugin).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from solutions import cases, reference
+
+ROOT = Path(__file__).resolve().parents[1]
+MASTER = ROOT / "assignment" / "rnn_lstm.ipynb"
+PACKAGE = ROOT / "grader"
+BODY_MARK = "# reference body: "
+HELPERS_MARK = "# reference helpers: "
+
+
+class BuildError(RuntimeError):
+    """The master notebook or otter assign did not do what the build needs."""
+
+
+def function_body(name: str) -> str:
+    """The statements of reference.<name> after its signature and docstring, dedented."""
+    source = textwrap.dedent(inspect.getsource(getattr(reference, name)))
+    node = ast.parse(source).body[0]
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    lines = source.splitlines()
+    return textwrap.dedent("\n".join(lines[body[0].lineno - 1 : node.end_lineno]))
+
+
+def helper_source(names: list[str]) -> str:
+    return "\n\n\n".join(inspect.getsource(getattr(reference, n)).rstrip() for n in names)
+
+
+def fill_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Replace the body and helper marks with the reference code."""
+    filled = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        out = []
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith(BODY_MARK):
+                indent = line[: len(line) - len(line.lstrip())]
+                body = function_body(stripped[len(BODY_MARK) :].strip())
+                out += [indent + b if b else b for b in body.splitlines()]
+                filled += 1
+            elif stripped.startswith(HELPERS_MARK):
+                names = [n.strip() for n in stripped[len(HELPERS_MARK) :].split(",")]
+                out += helper_source(names).splitlines()
+            else:
+                out.append(line)
+        cell.source = "\n".join(out)
+    if filled != 8:
+        raise BuildError(f"the master notebook has {filled} reference-body marks; expected 8")
+    return nb
+
+
+def stage(folder: Path, case_dir: Path) -> Path:
+    """Lay out what otter assign reads: the filled master, the grader package, the case data."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    nb = fill_master(nbformat.read(MASTER, as_version=4))
+    target = folder / MASTER.name
+    nbformat.write(nb, target)
+    shutil.copytree(
+        PACKAGE,
+        folder / "grader",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "data"),
+    )
+    (folder / "grader" / "data").mkdir()
+    shutil.copy(case_dir / "public_cases.json", folder / "grader" / "data" / "public_cases.json")
+    shutil.copy(case_dir / "hidden_cases.json", folder / "hidden_cases.json")
+    return target
+
+
+def run_assign(master: Path, out: Path) -> None:
+    command = [sys.executable, "-m", "otter", "assign", master.name, str(out.resolve())]
+    done = subprocess.run(command, cwd=master.parent, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(
+            f"otter assign failed (exit {done.returncode}):\n{done.stdout[-4000:]}\n"
+            f"{done.stderr[-4000:]}"
+        )
+
+
+def build(out: Path) -> dict[str, Path]:
+    """Build everything into `out`; returns the important paths."""
+    out = out.resolve()
+    work = out.parent / f".{out.name}-build"
+    case_dir = work / "cases"
+    cases.write(case_dir)
+    master = stage(work / "stage", case_dir)
+    if out.exists():
+        shutil.rmtree(out)
+    run_assign(master, out)
+    shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
+    shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")
+    shutil.rmtree(work, ignore_errors=True)
+    zips = sorted((out / "autograder").glob("*.zip"))
+    return {
+        "student": out / "student" / MASTER.name,
+        "solution": out / "autograder" / MASTER.name,
+        "autograder_zip": zips[0] if zips else out / "autograder",
+        "cases": out,
+    }
+
+
+def main(out: str = "dist") -> int:
+    try:
+        paths = build(Path(out))
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    for label, path in paths.items():
+        print(f"{label:>15}: {path}")
+    return 0
