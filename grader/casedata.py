@@ -41,6 +41,11 @@ class CaseData:
     cases: dict[str, tuple[Case, ...]]
     mistakes: dict[str, dict] = field(default_factory=dict)
     sets: tuple[str, ...] = ()
+    paths: tuple[Path, ...] = ()
+
+    def public_file(self) -> Path | None:
+        """The public case file, which may be shown to the student's kernel."""
+        return next((p for p in self.paths if p.name == "public_cases.json"), None)
 
     def for_function(self, name: str) -> tuple[Case, ...]:
         return self.cases.get(name, ())
@@ -71,7 +76,9 @@ def load(*paths: Path) -> CaseData:
             if name not in cases:
                 raise CaseDataError(f"the case file {path} has cases for unknown function {name!r}")
             cases[name].extend(Case(**item) for item in items)
-    return CaseData({k: tuple(v) for k, v in cases.items()}, mistakes, tuple(sets))
+    return CaseData(
+        {k: tuple(v) for k, v in cases.items()}, mistakes, tuple(sets), tuple(map(Path, paths))
+    )
 
 
 def find_case_files(*folders: Path, sets: tuple[str, ...] = SETS) -> list[Path]:

@@ -78,8 +78,12 @@ def array_mismatch(got, expected, path: str = "", time_axis: int | None = None) 
         detail = f"{int((~finite).sum())} are nan or inf"
     else:
         diff = np.abs(a - b)
-        rel = diff / np.maximum(np.abs(b), np.finfo(float).tiny)
-        detail = f"max abs diff {diff.max():.3g}, max rel diff {rel[bad].max():.3g}"
+        detail = f"max abs diff {diff.max():.3g}"
+        nonzero = bad & (np.abs(b) > ATOL)
+        if nonzero.any():
+            detail += f", max rel diff {(diff[nonzero] / np.abs(b[nonzero])).max():.3g}"
+        else:
+            detail += "; the expected values there are 0"
     steps: tuple[int, ...] = ()
     where = ""
     if time_axis is not None and a.ndim > time_axis:

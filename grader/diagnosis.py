@@ -34,6 +34,7 @@ class CaseVerdict:
     wrong_outputs: list[str] = field(default_factory=list)
     mismatches: list[tuple[str, Mismatch]] = field(default_factory=list)
     call_findings: list[Finding] = field(default_factory=list)
+    call_steps: set[int] = field(default_factory=set)
     steps: set[int] = field(default_factory=set)
     written_passed: bool = False
     written_error: str | None = None
@@ -142,6 +143,11 @@ def call_step(fn: spec.Function, k: int, count: int) -> int:
 
 
 def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[Finding], set[int]]:
+    """What the function passed to its (stubbed) callees, against the recorded reference calls.
+
+    One finding per wrong argument, naming every time step where it is wrong and detailing the
+    first one in call order (where the error enters).
+    """
     findings, steps = [], set()
     for callee, plan in case.calls.items():
         expected_calls = plan["args"]
@@ -151,32 +157,36 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
             findings.append(
                 Finding(
                     "callee-call-count",
-                    f"{fn.name} called {callee} {m} time(s); it should call it {n} time(s), once "
-                    f"per time step of this input",
+                    f"{fn.name} called {callee} {m} time(s); it should call it {n} time(s), "
+                    f"once per time step of this input",
                     callee,
                 )
             )
+        wrong: dict[str, list[tuple[int, Mismatch]]] = {}
         for k in range(min(n, m)):
             t = call_step(fn, k, n)
             for param, want in expected_calls[k].items():
                 found = mismatches(got_calls[k].get(param), want)
-                if not found:
-                    continue
-                steps.add(t)
-                first = found[0]
-                where = (
-                    f"{param}{first.path}"
-                    if param != "cache"
-                    else describe(spec.function(callee), "cache", first.path)[0]
+                if found:
+                    first = found[0]
+                    if param == "cache":
+                        label = describe(spec.function(callee), "cache", first.path)[0]
+                    else:
+                        label = param + first.path
+                    wrong.setdefault(label, []).append((t, first))
+        for label, items in wrong.items():
+            at = sorted(t for t, _ in items)
+            steps.update(at)
+            t0, first = items[0]
+            listed = ", ".join(str(t) for t in at)
+            findings.append(
+                Finding(
+                    "callee-argument",
+                    f"the `{label}` your {fn.name} passed to {callee} is wrong at t = {listed}; "
+                    f"at t = {t0} (where it first goes wrong) it {first.message}",
+                    f"t = {listed}",
                 )
-                findings.append(
-                    Finding(
-                        "callee-argument",
-                        f"at t = {t}, the `{where}` your {fn.name} passed to {callee} "
-                        f"{first.message}",
-                        f"t = {t}",
-                    )
-                )
+            )
     return findings, steps
 
 
@@ -244,6 +254,8 @@ def shared_memory(
         for other in layout:
             if other is entry or other[0].startswith(entry[0]) or entry[0].startswith(other[0]):
                 continue
+            if other[1:] == entry[1:]:
+                continue  # the very same array stored twice (a cache holding an output) is fine
             theirs = _addresses(other)
             if theirs is None or not np.intersect1d(mine, theirs).size:
                 continue
@@ -330,14 +342,22 @@ def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: se
             right[item.name] = labels[0]
         elif all(out in wrong_outputs for out in item.feeds):
             wrong.append(item.name)
-    for name in wrong:
-        item = next(i for i in fn.intermediates if i.name == name)
+    if wrong:
+        items = [i for i in fn.intermediates if i.name in wrong]
+        listed = "; ".join(f"{i.name} ({i.description})" for i in items)
+        feeds = sorted({out for i in items for out in i.feeds})
+        start = (
+            f" Start with {items[0].name}: it comes first in the computation."
+            if len(items) > 1
+            else ""
+        )
         findings.append(
             Finding(
                 "wrong-intermediate",
-                f"{name} ({item.description}) is wrong: no value inside your {fn.name} matches it, "
-                f"and every output computed from it ({', '.join(item.feeds)}) is wrong",
-                name,
+                f"Wrong inside your {fn.name}: {listed}. No value computed in the function "
+                f"matches {'it' if len(items) == 1 else 'them'}, and the outputs computed from "
+                f"{'it' if len(items) == 1 else 'them'} ({', '.join(feeds)}) are wrong.{start}",
+                items[0].name,
             )
         )
     for out in sorted(wrong_outputs):
@@ -378,14 +398,13 @@ def fingerprint_matches(fn: spec.Function, fp: dict, record: dict, verdict: Case
         return False
     calls = fp.get("calls") or {}
     stub_calls = record.get("stub_calls") or {}
-    wrong_steps = {c.where for c in verdict.call_findings if c.code == "callee-argument"}
     expected_steps = set()
     for callee, steps in calls.items():
         got_calls = stub_calls.get(callee, [])
         n = len(verdict.case.calls[callee]["args"])
         for k_text, params in steps.items():
             k = int(k_text)
-            expected_steps.add(f"t = {call_step(fn, k, n)}")
+            expected_steps.add(call_step(fn, k, n))
             if k >= len(got_calls):
                 return False
             if params is None:
@@ -393,7 +412,7 @@ def fingerprint_matches(fn: spec.Function, fp: dict, record: dict, verdict: Case
             for param, value in params.items():
                 if not _same(got_calls[k].get(param), value):
                     return False
-    return wrong_steps <= expected_steps and (bool(outputs) or bool(calls))
+    return verdict.call_steps <= expected_steps and (bool(outputs) or bool(calls))
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,8 +438,8 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
                 step = describe(fn, name, m.path)[1]
                 if step is not None:
                     verdict.steps.add(step)
-            verdict.call_findings, call_steps = callee_findings(fn, case, record)
-            verdict.steps |= call_steps
+            verdict.call_findings, verdict.call_steps = callee_findings(fn, case, record)
+            verdict.steps |= verdict.call_steps
             verdict.shared = shared_memory(fn, record, verdict.mismatches)
             verdict.shared += changed_after_call(fn, case, record, got)
             wrong_ints, int_findings = intermediates(fn, case, record, set(verdict.wrong_outputs))

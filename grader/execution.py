@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -126,15 +127,34 @@ class KernelSession:
         return run
 
 
+_OTTER_NOTEBOOK = re.compile(r"""otter\.Notebook\(\s*(?:nb_path\s*=\s*)?["']([^"']+)["']""")
+
+
+def expected_names(nb: nbformat.NotebookNode) -> set[str]:
+    """File names the notebook opens itself under (otter's `otter.Notebook("name.ipynb")`)."""
+    names = set()
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            names.update(Path(m).name for m in _OTTER_NOTEBOOK.findall(cell.get("source", "")))
+    return names
+
+
 @contextlib.contextmanager
 def fresh_kernel(
-    nb: nbformat.NotebookNode, filename: str, limits: Limits | None = None
+    nb: nbformat.NotebookNode,
+    filename: str,
+    limits: Limits | None = None,
+    support: tuple[Path, ...] = (),
 ) -> Iterator[KernelSession]:
-    """A new kernel whose working folder holds only a copy of the submission."""
+    """A new kernel whose working folder holds a copy of the submission (under its own name and
+    the name it opens itself under) and the `support` files (public data only)."""
     limits = limits or Limits()
     workdir = Path(tempfile.mkdtemp(prefix="rnn-grader-"))
     try:
-        nbformat.write(nb, workdir / Path(filename).name)
+        for name in {Path(filename).name, *expected_names(nb)}:
+            nbformat.write(nb, workdir / name)
+        for path in support:
+            shutil.copy(path, workdir / path.name)
         client = NotebookClient(
             nb,
             timeout=int(limits.cell_seconds),

@@ -49,7 +49,8 @@ def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = 
     executed = copy.deepcopy(saved)
     notices = list(intake.notices)
     try:
-        with fresh_kernel(executed, name, limits) as session:
+        support = tuple(p for p in [cases.public_file()] if p is not None)
+        with fresh_kernel(executed, name, limits, support) as session:
             run = session.run_notebook(executed)
             evidence = isolation.collect(cases, isolation.KernelRunner(session))
     except Exception as exc:  # kernel start-up failures come in many types; all end the same way

@@ -39,6 +39,15 @@ def _first_failing(verdicts: list[CaseVerdict]) -> CaseVerdict | None:
     return failing[0] if failing else None
 
 
+def _repeats_output(fn: spec.Function, output: str, path: str, wrong: list[str]) -> bool:
+    """A cache entry that is one of the function's own wrong outputs says nothing new."""
+    if output != "cache" or not fn.cache_layout:
+        return False
+    where, _ = describe(fn, output, path)
+    entry = where.removeprefix("cache entry ")
+    return entry in wrong
+
+
 def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseData) -> list[Finding]:
     first = _first_failing(verdicts)
     if first is None:
@@ -61,12 +70,17 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
         findings.append(
             Finding("wrong-structure", f"On {label}, your {fn.name} {first.structure}.", label)
         )
-    for output, m in first.mismatches[:MAX_OUTPUT_FINDINGS]:
+    shown = [
+        (output, m)
+        for output, m in first.mismatches
+        if not _repeats_output(fn, output, m.path, first.wrong_outputs)
+    ]
+    for output, m in shown[:MAX_OUTPUT_FINDINGS]:
         where, _ = describe(fn, output, m.path)
         findings.append(Finding("wrong-output", f"On {label}, `{where}` {m.message}.", where))
-    if len(first.mismatches) > MAX_OUTPUT_FINDINGS:
-        more = len(first.mismatches) - MAX_OUTPUT_FINDINGS
-        findings.append(Finding("wrong-output", f"… and {more} more differing value(s).", ""))
+    if len(shown) > MAX_OUTPUT_FINDINGS:
+        more = len(shown) - MAX_OUTPUT_FINDINGS
+        findings.append(Finding("wrong-output", f"… and {more} more differing entries.", ""))
     findings += first.call_findings[:MAX_CALL_FINDINGS]
     findings += first.intermediate_findings
     findings += first.shared
