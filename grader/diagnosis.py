@@ -405,10 +405,12 @@ def fingerprint_matches(fn: spec.Function, fp: dict, record: dict, verdict: Case
         for k_text, params in steps.items():
             k = int(k_text)
             expected_steps.add(call_step(fn, k, n))
+            if params is None:  # the mistake makes no k-th call (or the reference makes none)
+                if k < len(got_calls) and k < n:
+                    return False
+                continue
             if k >= len(got_calls):
                 return False
-            if params is None:
-                continue
             for param, value in params.items():
                 if not _same(got_calls[k].get(param), value):
                     return False

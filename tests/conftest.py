@@ -26,5 +26,6 @@ def student_nb(built):
 def cases(built):
     import grader
 
-    return grader.load_cases(built["cases"] / "public_cases.json",
-                             built["cases"] / "hidden_cases.json")
+    return grader.load_cases(
+        built["cases"] / "public_cases.json", built["cases"] / "hidden_cases.json"
+    )

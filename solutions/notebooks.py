@@ -47,6 +47,11 @@ def executed(nb: nbformat.NotebookNode, folder) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = copy.deepcopy(nb)
-    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        allow_errors=True,
+        timeout=120,
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
     return nb
