@@ -8,11 +8,11 @@ and recognise the mistake (its hint), while every other function keeps its point
 
 import nbformat
 import pytest
+from notebooks import notebook
 from oracle import wrong_outputs
 
 import grader
 from solutions.mistakes import MISTAKES
-from solutions.notebooks import notebook
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
