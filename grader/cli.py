@@ -110,6 +110,8 @@ def cmd_batch(args) -> int:
 
 
 def _headline(report: Report) -> str:
+    if report.run.status == "invalid_notebook" and report.notices:
+        return report.notices[0].message
     failing = [f for f in report.functions if f.status != "pass"]
     if not failing:
         return "all functions pass"

@@ -36,6 +36,18 @@ def _ungraded(reason: str) -> tuple[FunctionResult, ...]:
     )
 
 
+def _name_errors(evidence: dict[str, list[isolation.Evidence]]) -> dict[str, str]:
+    """The NameError message of each function whose isolated call raised one."""
+    found = {}
+    for name, items in evidence.items():
+        for item in items:
+            error = item.isolated.get("error") or {}
+            if error.get("type") == "NameError":
+                found[name] = str(error.get("message", ""))
+                break
+    return found
+
+
 def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = None) -> Report:
     """Run every stage on the notebook at `path`; bad input gives a report, not an exception."""
     limits = limits or Limits()
@@ -58,7 +70,7 @@ def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = 
         notices.append(Finding("kernel-failed", message))
         return Report(name, RunRecord("kernel_died"), (), _ungraded(message), tuple(notices))
 
-    stale = staleness.stale_state(saved, run)
+    stale = staleness.stale_state(saved, run, _name_errors(evidence))
     verdicts = {fn: judge(fn, items) for fn, items in evidence.items()}
     results = {fn: function_result(fn, v, cases) for fn, v in verdicts.items()}
     return Report(name, run, stale, tuple(with_blame(results, verdicts)), tuple(notices))

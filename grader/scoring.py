@@ -170,28 +170,29 @@ def with_blame(
         ]
         blame += broken_deps
         extra = []
+        written = next(v for v in own if not v.written_passed)
+        if written.written_error or written.written_missing:
+            failure = f"fails ({written.written_error or 'a function it needs is missing'})"
+        else:
+            failure = f"gets {', '.join(written.written_wrong)} wrong"
         if result.correct_in_isolation and broken_deps:
-            written = next(v for v in own if not v.written_passed)
-            shown = ", ".join(written.written_wrong) or "its result"
             deps = " and ".join(f"`{d}`" for d in broken_deps)
             extra.append(
                 Finding(
                     "blame",
                     f"Your {name} is right when it gets reference results from the functions it "
                     f"depends on, so its own code is correct (full points). As written it still "
-                    f"gets {shown} wrong, because of {deps}: fix "
+                    f"{failure}, because of {deps}: fix "
                     f"{'that function' if len(broken_deps) == 1 else 'those functions'} first.",
                     broken_deps[0],
                 )
             )
         elif result.correct_in_isolation and not broken_deps:
-            written = next(v for v in own if not v.written_passed)
-            reason = written.written_error or f"gets {', '.join(written.written_wrong)} wrong"
             extra.append(
                 Finding(
                     "fails-as-written",
                     f"Your {name} is right with reference inputs, and the functions it depends on "
-                    f"pass their own checks, yet as written it {reason}. The functions disagree "
+                    f"pass their own checks, yet as written it {failure}. The functions disagree "
                     f"on something the reference does not rely on (for example the layout of a "
                     f"cache, or an array one of them changes in place).",
                 )

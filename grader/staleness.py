@@ -7,6 +7,7 @@ item is the 0-based position in the notebook's list of cells.
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 
 import nbformat
@@ -123,6 +124,44 @@ def fresh_errors(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem]:
     return items
 
 
+def _renamed_as(name: str, defined: set[str]) -> list[str]:
+    """The defined name that `name` most likely became: one containing it, else a close one."""
+    containing = sorted((n for n in defined if name in n or n in name), key=len)
+    if containing:
+        return containing[:1]
+    return difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.75)
+
+
+def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> list[StaleItem]:
+    """Graded functions that raise NameError for a name no cell defines any more.
+
+    `errors` maps a function name to the message of the NameError its call raised.
+    """
+    items = []
+    everything = set().union(*(defined_names(c.get("source", "")) for _, c in _code_cells(nb)))
+    for function, evalue in errors.items():
+        match = _NAME_ERROR.search(evalue)
+        if not match:
+            continue
+        name = match.group(1)
+        where = _definers(nb, function)
+        cell = where[-1] if where else -1
+        if _definers(nb, name):
+            continue  # defined somewhere: an ordering problem, reported with the cell errors
+        close = _renamed_as(name, everything)
+        renamed = f" (a cell now defines `{close[0]}`: was it renamed?)" if close else ""
+        items.append(
+            StaleItem(
+                "missing_name",
+                cell,
+                f"`{function}` uses `{name}`, which no cell of the notebook defines any more"
+                f"{renamed}. It only worked in the kernel where an older version of a cell had "
+                f"defined it. Define `{name}` again or update `{function}`. {RESTART}",
+            )
+        )
+    return items
+
+
 def redefinitions(nb: nbformat.NotebookNode) -> list[StaleItem]:
     """Graded functions defined in more than one cell; the grader sees the last one run."""
     items = []
@@ -191,8 +230,14 @@ def drifted_outputs(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem
     return items
 
 
-def stale_state(saved: nbformat.NotebookNode, run: RunRecord) -> tuple[StaleItem, ...]:
-    """Every stale-state item, ordered by cell."""
+def stale_state(
+    saved: nbformat.NotebookNode, run: RunRecord, name_errors: dict[str, str] | None = None
+) -> tuple[StaleItem, ...]:
+    """Every stale-state item, ordered by cell.
+
+    `name_errors`: for graded functions whose call raised NameError, the error message.
+    """
     items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved)
+    items += missing_in_functions(saved, name_errors or {})
     items += drifted_outputs(saved, run)
     return tuple(sorted(items, key=lambda item: (item.cell, item.kind)))
