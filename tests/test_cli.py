@@ -1,0 +1,74 @@
+"""The command line: `python -m grader check` and `batch` on the bundled examples."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def grader_cli(*args, cwd=ROOT):
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", *args], capture_output=True, text=True, cwd=cwd
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_check_json_follows_the_contract(built):
+    """check --format json prints schema 1 with the documented keys and the root cause."""
+    out = grader_cli(
+        "check",
+        str(EXAMPLES / "lstm-forward-aliased-c-next.ipynb"),
+        "--format",
+        "json",
+        "--cases",
+        str(built["cases"]),
+    )
+    data = json.loads(out)
+    assert data["schema"] == 1 and data["max_score"] == 16
+    assert set(data["run"]) == {"status", "cells", "stale"}
+    fn = data["functions"]["lstm_forward"]
+    assert set(fn) >= {
+        "status",
+        "score",
+        "max_score",
+        "correct_in_isolation",
+        "blame",
+        "wrong_outputs",
+        "wrong_steps",
+        "wrong_intermediates",
+        "mutated_inputs",
+        "findings",
+    }
+    assert fn["blame"] == ["lstm_forward"] and fn["wrong_outputs"] == ["caches"]
+    assert fn["wrong_steps"] == [0]
+    assert any(f["code"] == "shared-memory" for f in fn["findings"])
+    assert data["functions"]["lstm_backward"]["blame"] == ["lstm_forward"]
+    assert data["functions"]["lstm_backward"]["score"] == 3
+
+
+def test_check_html_and_text(built):
+    """The same findings render as HTML and text."""
+    example = str(EXAMPLES / "rnn-backward-forgets-recurrent-gradient.ipynb")
+    html = grader_cli("check", example, "--format", "html", "--cases", str(built["cases"]))
+    assert "<div class='rnn-grader-report'>" in html and "rnn_backward" in html
+    text = grader_cli("check", example, "--cases", str(built["cases"]))
+    assert "FAIL    rnn_backward" in text and "da_next" in text
+
+
+def test_batch_grades_everything_and_loses_nothing(built, tmp_path):
+    """batch writes a JSON and text report per submission and a CSV row for each, bad ones too."""
+    subs = sorted(EXAMPLES.glob("*.ipynb")) + [tmp_path / "missing.ipynb"]
+    out = tmp_path / "reports"
+    grader_cli("batch", *map(str, subs), "--out", str(out), "--cases", str(built["cases"]))
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert [r["submission"] for r in rows] == [s.name for s in subs]
+    by_name = {r["submission"]: r for r in rows}
+    assert float(by_name["correct.ipynb"]["score"]) == 16
+    assert by_name["not-a-notebook.ipynb"]["run"] == "invalid_notebook"
+    assert by_name["missing.ipynb"]["run"] == "invalid_notebook"
+    assert all((out / f"{s.stem}.json").is_file() for s in subs)

@@ -1,0 +1,74 @@
+"""End to end with the real otter commands: `otter assign` (in the build fixture, whose own
+solution self-check must reach 100%) and `otter run` on the bundled examples."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import spec
+
+ROOT = Path(__file__).resolve().parents[1]
+TOTAL = sum(fn.points for fn in spec.FUNCTIONS)
+
+# example -> the functions whose points it must lose (everything else scores full marks)
+LOSES = {
+    "correct": (),
+    "skeleton": spec.NAMES,
+    "lstm-cell-backward-dft-without-dc-next": ("lstm_cell_backward",),
+    "lstm-forward-aliased-c-next": ("lstm_forward",),
+    "lstm-forward-starts-from-zeros": ("lstm_forward",),
+    "rnn-backward-forgets-recurrent-gradient": ("rnn_backward",),
+    "stale-renamed-helper": ("lstm_cell_forward",),
+}
+
+
+def otter_run(notebook: Path, autograder: Path, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "otter",
+        "run",
+        "-a",
+        str(autograder),
+        "-o",
+        str(out),
+        str(notebook),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=out)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads((out / "results.json").read_text())
+
+
+def per_question(results: dict) -> dict[str, float]:
+    return {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+
+
+def test_solution_notebook_gets_full_marks(built, tmp_path):
+    """otter run on the autograder's solution notebook scores every question in full."""
+    scores = per_question(otter_run(built["solution"], built["autograder_zip"], tmp_path))
+    assert scores == {fn.name: fn.points for fn in spec.FUNCTIONS}
+
+
+@pytest.mark.parametrize("stem", sorted(LOSES))
+def test_bundled_example_scores(stem, built, tmp_path):
+    """Each bundled example gets exactly the partial score its bug deserves under otter run."""
+    results = otter_run(ROOT / "examples" / f"{stem}.ipynb", built["autograder_zip"], tmp_path)
+    scores = per_question(results)
+    expected = {fn.name: (0.0 if fn.name in LOSES[stem] else fn.points) for fn in spec.FUNCTIONS}
+    assert scores == expected, results.get("output", "")[:3000]
+
+
+def test_feedback_names_the_root_cause(built, tmp_path):
+    """The feedback students see under otter run carries the diagnosis, not just a mismatch."""
+    example = ROOT / "examples" / "lstm-cell-backward-dft-without-dc-next.ipynb"
+    results = otter_run(example, built["autograder_zip"], tmp_path)
+    backward = next(t for t in results["tests"] if t.get("name") == "lstm_backward")
+    cell = next(t for t in results["tests"] if t.get("name") == "lstm_cell_backward")
+    assert backward["score"] == 3.0
+    assert "dft" in cell["output"]
+    assert "lstm_cell_backward" in results["output"]
+    assert "root cause: lstm_cell_backward" in results["output"]
