@@ -190,6 +190,23 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
     return findings, steps
 
 
+def _computes_inline(case: Case, record: dict) -> list[str]:
+    """Callees the function never called although the reference does: it does their work
+    itself, so its outputs alone decide."""
+    stub_calls = record.get("stub_calls") or {}
+    return [c for c, plan in case.calls.items() if plan["args"] and not stub_calls.get(c)]
+
+
+def _inline_note(fn: spec.Function, callees: list[str]) -> Finding:
+    names = ", ".join(callees)
+    return Finding(
+        "computes-inline",
+        f"Your {fn.name} does not call {names}; it was judged on its outputs alone. Calling "
+        f"{names} lets the grader tell a mistake in the loop from one in the cell.",
+        names,
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # mutations and shared memory
 # --------------------------------------------------------------------------------------------
@@ -446,10 +463,11 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
             verdict.shared += changed_after_call(fn, case, record, got)
             wrong_ints, int_findings = intermediates(fn, case, record, set(verdict.wrong_outputs))
             verdict.wrong_intermediates, verdict.intermediate_findings = wrong_ints, int_findings
-            verdict.passed = not verdict.mismatches and not verdict.call_findings
+            inline = _computes_inline(case, record)
+            if inline and not verdict.mismatches:
+                verdict.call_findings = [_inline_note(fn, inline)]
+            verdict.passed = not verdict.mismatches and (inline or not verdict.call_findings)
         verdict.mutated = mutated_inputs(fn, case, record)
-        if verdict.mutated:
-            verdict.passed = False
     if not verdict.passed and not verdict.missing:
         for fp in case.fingerprints:
             if fingerprint_matches(fn, fp, record, verdict):

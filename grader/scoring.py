@@ -51,7 +51,7 @@ def _repeats_output(fn: spec.Function, output: str, path: str, wrong: list[str])
 def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseData) -> list[Finding]:
     first = _first_failing(verdicts)
     if first is None:
-        return []
+        return _notes(fn, verdicts)
     label = case_label(first.case)
     if first.missing:
         return [
@@ -84,15 +84,7 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     findings += first.call_findings[:MAX_CALL_FINDINGS]
     findings += first.intermediate_findings
     findings += first.shared
-    for name in first.mutated:
-        findings.append(
-            Finding(
-                "mutated-input",
-                f"Your {fn.name} changed its input `{name}` in place; the caller's array was "
-                f"modified. Compute into new arrays instead of writing into inputs.",
-                name,
-            )
-        )
+    findings += [_mutation(fn, name) for name in first.mutated]
     findings += mistake_findings(verdicts, cases)
     passed = sum(v.passed for v in verdicts)
     if verdicts and 0 < passed < len(verdicts):
@@ -105,6 +97,25 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
             )
         )
     return findings
+
+
+def _mutation(fn: spec.Function, name: str) -> Finding:
+    return Finding(
+        "mutated-input",
+        f"Your {fn.name} changed its input `{name}` in place, so the caller's array was "
+        f"modified. Compute into new arrays instead of writing into inputs.",
+        name,
+    )
+
+
+def _notes(fn: spec.Function, verdicts: list[CaseVerdict]) -> list[Finding]:
+    """Findings worth telling about a function that passes: in-place writes, inlined callees."""
+    notes: list[Finding] = []
+    for v in verdicts:
+        notes += [_mutation(fn, name) for name in v.mutated]
+        notes += [f for f in v.call_findings if f.code == "computes-inline"]
+    unique = {(f.code, f.message): f for f in notes}
+    return list(unique.values())
 
 
 def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> FunctionResult:
