@@ -4,8 +4,9 @@ The pipeline (intake -> fresh run -> stale state -> isolated checks -> diagnosis
 report) is `check_submission`; the renderers turn its `Report` into text, HTML or JSON.
 """
 
-from grader.casedata import CaseData, CaseDataError, find_case_files
+from grader.casedata import CaseData, find_case_files
 from grader.casedata import load as load_cases
+from grader.errors import CaseDataError, ConfigError, GraderError
 from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.records import Finding, FunctionResult, Report, RunRecord, StaleItem
@@ -14,6 +15,8 @@ from grader.report import render_html, render_json, render_text, to_dict
 __all__ = [
     "CaseData",
     "CaseDataError",
+    "ConfigError",
+    "GraderError",
     "Finding",
     "FunctionResult",
     "Limits",

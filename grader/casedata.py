@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from grader import probe, spec
+from grader.errors import CaseDataError
 
 SCHEMA = 1
 SETS = ("public", "hidden")
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
-
-
-class CaseDataError(ValueError):
-    """A case file is missing, unreadable or of another schema."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ import traceback
 from pathlib import Path
 
 from grader import spec
-from grader.casedata import CaseData, CaseDataError, find_case_files, load
+from grader.casedata import CaseData, find_case_files, load
+from grader.errors import CaseDataError
 from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.records import Finding, FunctionResult, Report, RunRecord

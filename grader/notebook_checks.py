@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader import isolation, spec
-from grader.casedata import CaseDataError, find_case_files, load
+from grader.casedata import find_case_files, load
 from grader.diagnosis import judge
+from grader.errors import CaseDataError
 from grader.report import function_text
 from grader.scoring import function_result, with_blame
 

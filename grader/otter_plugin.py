@@ -22,7 +22,8 @@ from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
 from grader import spec
-from grader.casedata import CaseDataError, find_case_files, load
+from grader.casedata import find_case_files, load
+from grader.errors import CaseDataError, ConfigError
 from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.records import FunctionResult, Report
@@ -49,10 +50,7 @@ class PluginConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ValueError(
-                f"unknown setting(s) {', '.join(unknown)} for {PLUGIN_NAME}; "
-                f"valid: {', '.join(sorted(known))}"
-            )
+            raise ConfigError(PLUGIN_NAME, unknown, sorted(known))
         return cls(**{k: float(v) for k, v in raw.items()})
 
 

@@ -39,7 +39,7 @@ class RunRecord:
 class StaleItem:
     """Something that only worked because of old kernel state.
 
-    kind: "out_of_order", "never_run", "fresh_error", "redefined" or "drifted_output".
+    kind: "out_of_order", "fresh_error", "redefined", "missing_name" or "drifted_output".
     cell: the notebook cell (0-based position among all cells) it is about.
     """
 
