@@ -72,6 +72,8 @@ def cmd_check(args) -> int:
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")
+    if args.require:
+        return 0 if report.function(args.require).status == "pass" else 1
     return 0
 
 
@@ -161,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check one submission and print the report")
     check.add_argument("submission")
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    check.add_argument(
+        "--require",
+        choices=spec.NAMES,
+        help="exit with status 1 unless this function passes (for CI and GitHub Classroom)",
+    )
     limits(check)
     check.set_defaults(run=cmd_check)
 

@@ -60,26 +60,45 @@ def _saved_error(cell) -> bool:
     return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
 
 
+def _longest_increasing(counts: list[tuple[int, int]]) -> set[int]:
+    """Positions (cell indices) of the longest run of cells whose counts increase downwards."""
+    best: list[list[int]] = []
+    for k, (_, count) in enumerate(counts):
+        chain = max((best[j] for j in range(k) if counts[j][1] < count), key=len, default=[])
+        best.append([*chain, k])
+    longest = max(best, key=len, default=[])
+    return {counts[k][0] for k in longest}
+
+
 def out_of_order(nb: nbformat.NotebookNode) -> list[StaleItem]:
-    """Cells whose saved execution count is lower than that of a cell above them."""
+    """Cells run out of top-to-bottom order: those outside the longest increasing run of
+    execution counts (one re-run cell is flagged, not every cell below it)."""
+    counts = [
+        (i, c["execution_count"])
+        for i, c in _code_cells(nb)
+        if isinstance(c.get("execution_count"), int)
+    ]
+    in_order = _longest_increasing(counts)
     items = []
-    highest: tuple[int, int] | None = None  # (count, position)
-    for index, cell in _code_cells(nb):
-        count = cell.get("execution_count")
-        if not isinstance(count, int):
+    for index, count in counts:
+        if index in in_order:
             continue
-        if highest and count < highest[0]:
-            items.append(
-                StaleItem(
-                    "out_of_order",
-                    index,
-                    f"Cell {index + 1} ran (execution count {count}) before cell "
-                    f"{highest[1] + 1} above it (execution count {highest[0]}): the saved "
-                    f"outputs come from an order the grader does not use. {RESTART}",
-                )
+        below = [(i, c) for i, c in counts if i > index and i in in_order and c < count]
+        above = [(i, c) for i, c in counts if i < index and i in in_order and c > count]
+        if below:
+            other, other_count = below[0]
+            relation = f"after cell {other + 1} below it (execution count {other_count})"
+        else:
+            other, other_count = above[-1]
+            relation = f"before cell {other + 1} above it (execution count {other_count})"
+        items.append(
+            StaleItem(
+                "out_of_order",
+                index,
+                f"Cell {index + 1} ran (execution count {count}) {relation}: the saved "
+                f"outputs come from an order the grader does not use. {RESTART}",
             )
-        elif not highest or count > highest[0]:
-            highest = (count, index)
+        )
     return items
 
 
@@ -87,49 +106,98 @@ def _definers(nb: nbformat.NotebookNode, name: str) -> list[int]:
     return [i for i, c in _code_cells(nb) if name in defined_names(c.get("source", ""))]
 
 
+def _renamed_as(name: str, defined: set[str]) -> list[str]:
+    """The defined name that `name` most likely became: one containing it, else a close one."""
+    if len(name) >= 3:
+        containing = sorted((n for n in defined if name in n), key=len)
+        if containing:
+            return containing[:1]
+    return difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.75)
+
+
+def _rename_hint(nb: nbformat.NotebookNode, name: str) -> str:
+    everything = set().union(*(defined_names(c.get("source", "")) for _, c in _code_cells(nb)))
+    close = _renamed_as(name, everything - {name})
+    if not close:
+        return ""
+    cell = _definers(nb, close[0])[0]
+    return f" (cell {cell + 1} now defines `{close[0]}`: was it renamed?)"
+
+
+def name_error_message(nb: nbformat.NotebookNode, index: int, name: str, lead: str = "") -> str:
+    """Why cell `index` cannot find `name` in a fresh kernel, and what to do.
+
+    lead: how the sentence starts; by default "Cell N uses `name`".
+    """
+    where = index + 1
+    uses = lead or f"Cell {where} uses `{name}`"
+    definers = _definers(nb, name)
+    if index in definers:
+        return (
+            f"{uses} above the line of the same cell that defines it: it "
+            f"only worked because the cell had been run before. Move the definition up. "
+            f"{RESTART}"
+        )
+    later = [i for i in definers if i > index]
+    if later:
+        return (
+            f"{uses} before cell {later[0] + 1} defines it: it only "
+            f"worked because cell {later[0] + 1} had been run earlier. Move the definition "
+            f"above its first use. {RESTART}"
+        )
+    if definers:
+        return (
+            f"{uses}, which cell {definers[-1] + 1} defines, but that "
+            f"definition did not take effect in a fresh kernel (that cell failed or skips "
+            f"it). {RESTART}"
+        )
+    return (
+        f"{uses}, which no cell of the notebook defines any more"
+        f"{_rename_hint(nb, name)}: it was defined in a cell that has since been deleted, "
+        f"renamed or changed. Define `{name}` again above cell {where}. {RESTART}"
+    )
+
+
 def fresh_errors(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem]:
-    """Cells that fail in the fresh kernel although their saved output shows a clean run."""
+    """Cells that fail in the fresh kernel although their saved output shows a clean run,
+    including checks whose saved output passed and whose fresh output shows a NameError."""
     items = []
     cells = nb.cells
     for cell_run in run.cells:
-        if cell_run.status != "error" or cell_run.index < 0:
+        if cell_run.index < 0 or cell_run.status not in ("error", "ok"):
             continue
         saved = cells[cell_run.index]
         if not isinstance(saved.get("execution_count"), int) or _saved_error(saved):
             continue
-        where = cell_run.index + 1
+        saved_text = cell_text(saved.get("outputs", []))
+        if cell_run.status == "ok":
+            match = _NAME_ERROR.search(cell_run.text)
+            if not match or _NAME_ERROR.search(saved_text):
+                continue
+            name = match.group(1)
+            lead = (
+                f"Cell {cell_run.index + 1} showed a clean result when saved, but in a fresh "
+                f"kernel the code it runs uses `{name}`"
+            )
+            items.append(
+                StaleItem(
+                    "fresh_error",
+                    cell_run.index,
+                    name_error_message(nb, cell_run.index, name, lead),
+                )
+            )
+            continue
         match = _NAME_ERROR.search(cell_run.evalue)
         if cell_run.ename == "NameError" and match:
-            name = match.group(1)
-            later = [i for i in _definers(nb, name) if i > cell_run.index]
-            if later:
-                message = (
-                    f"Cell {where} uses `{name}` before cell {later[0] + 1} defines it: it "
-                    f"only worked because cell {later[0] + 1} had been run earlier. Move the "
-                    f"definition above its first use. {RESTART}"
-                )
-            else:
-                message = (
-                    f"Cell {where} uses `{name}`, which no cell of the notebook defines any "
-                    f"more: it was defined in a cell that has since been deleted, renamed or "
-                    f"changed. Define `{name}` again above cell {where}. {RESTART}"
-                )
+            message = name_error_message(nb, cell_run.index, match.group(1))
         else:
             message = (
-                f"Cell {where} raises {cell_run.ename} ({cell_run.evalue[:120]}) in a fresh "
-                f"kernel, but its saved output shows it ran without error: it depended on "
-                f"state left over from an earlier session. {RESTART}"
+                f"Cell {cell_run.index + 1} raises {cell_run.ename} ({cell_run.evalue[:120]}) "
+                f"in a fresh kernel, but its saved output shows it ran without error: it "
+                f"depended on state left over from an earlier session. {RESTART}"
             )
         items.append(StaleItem("fresh_error", cell_run.index, message))
     return items
-
-
-def _renamed_as(name: str, defined: set[str]) -> list[str]:
-    """The defined name that `name` most likely became: one containing it, else a close one."""
-    containing = sorted((n for n in defined if name in n or n in name), key=len)
-    if containing:
-        return containing[:1]
-    return difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.75)
 
 
 def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> list[StaleItem]:
@@ -138,7 +206,6 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
     `errors` maps a function name to the message of the NameError its call raised.
     """
     items = []
-    everything = set().union(*(defined_names(c.get("source", "")) for _, c in _code_cells(nb)))
     for function, evalue in errors.items():
         match = _NAME_ERROR.search(evalue)
         if not match:
@@ -148,15 +215,15 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
         cell = where[-1] if where else -1
         if _definers(nb, name):
             continue  # defined somewhere: an ordering problem, reported with the cell errors
-        close = _renamed_as(name, everything)
-        renamed = f" (a cell now defines `{close[0]}`: was it renamed?)" if close else ""
+        defined_at = f" (cell {cell + 1})" if cell >= 0 else ""
         items.append(
             StaleItem(
                 "missing_name",
                 cell,
-                f"`{function}` uses `{name}`, which no cell of the notebook defines any more"
-                f"{renamed}. It only worked in the kernel where an older version of a cell had "
-                f"defined it. Define `{name}` again or update `{function}`. {RESTART}",
+                f"`{function}`{defined_at} uses `{name}`, which no cell of the notebook defines "
+                f"any more{_rename_hint(nb, name)}. It only worked in the kernel where an older "
+                f"version of a cell had defined it. Define `{name}` again or update "
+                f"`{function}`. {RESTART}",
             )
         )
     return items
@@ -177,9 +244,10 @@ def redefinitions(nb: nbformat.NotebookNode) -> list[StaleItem]:
             if where[0] < i < last and name in _CHECK_CALL.findall(c.get("source", ""))
         ]
         listed = ", ".join(str(i + 1) for i in where[:-1])
+        plural = "s" if len(where) > 2 else ""
         message = (
-            f"`{name}` is defined in cells {listed} and again in cell {last + 1}; the grader "
-            f"uses the last definition (cell {last + 1})"
+            f"`{name}` is defined in cell{plural} {listed} and again in cell {last + 1}; the "
+            f"grader uses the last definition (cell {last + 1})"
         )
         if checked:
             message += (
@@ -239,5 +307,6 @@ def stale_state(
     """
     items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved)
     items += missing_in_functions(saved, name_errors or {})
-    items += drifted_outputs(saved, run)
+    explained = {item.cell for item in items if item.kind == "fresh_error"}
+    items += [item for item in drifted_outputs(saved, run) if item.cell not in explained]
     return tuple(sorted(items, key=lambda item: (item.cell, item.kind)))

@@ -16,10 +16,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
+from notebooks import executed, function_cell, notebook
 
 import grader
 from grader.execution import cell_text
-from notebooks import executed, function_cell, notebook
 from solutions.mistakes import MISTAKES
 
 GATE_HELPER = """\
@@ -80,8 +80,13 @@ def run_in_order(nb: nbformat.NotebookNode, folder, order: list[int]) -> nbforma
     """Run the code cells of `nb` in one kernel in the given order of indices (repeats allowed),
     as a student clicking through them does; each cell keeps the outputs of its last run."""
     nb = copy.deepcopy(nb)
-    client = NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120,
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        allow_errors=True,
+        timeout=120,
+        resources={"metadata": {"path": str(folder)}},
+    )
     with client.setup_kernel():
         for index in order:
             if nb.cells[index].cell_type == "code":
@@ -157,9 +162,24 @@ def drifted_output(student, folder) -> Scenario:
         nb.cells.insert(at + offset, new_code_cell(source))
     step, shown = at + 1, at + 2
     order = [i for i in range(len(nb.cells)) if i != step]
-    order[order.index(shown):order.index(shown)] = [step, step, step]
+    order[order.index(shown) : order.index(shown)] = [step, step, step]
     nb = run_in_order(nb, folder, order)
     return Scenario(nb, {"step": step, "print": shown})
+
+
+def helper_defined_below_check(student, folder) -> Scenario:
+    """lstm_cell_forward calls `gate`; its check failed, the student wrote `gate` in a new cell
+    below the check, ran it, then re-ran the definition and the check (which passed)."""
+    nb = notebook(student, lstm_cell_forward=LSTM_CELL_WITH_GATE)
+    definition = function_cell(nb, "lstm_cell_forward")
+    check = check_cell(nb, "lstm_cell_forward")
+    helper = check + 1
+    nb.cells.insert(helper, new_code_cell(GATE_HELPER))
+    order = [i for i in range(len(nb.cells)) if i != helper]
+    at = order.index(definition)
+    order[at:at] = [definition, check, helper]
+    nb = run_in_order(nb, folder, order)
+    return Scenario(nb, {"definition": definition, "check": check, "helper": helper})
 
 
 SCENARIOS: dict[str, Callable] = {
@@ -168,6 +188,7 @@ SCENARIOS: dict[str, Callable] = {
     "redefined-below-check": redefined_below_check,
     "out-of-order-execution": out_of_order_execution,
     "drifted-output": drifted_output,
+    "helper-defined-below-check": helper_defined_below_check,
 }
 
 
@@ -214,42 +235,43 @@ def assert_explained(report: grader.Report, kind: str, cell: int, *words: str) -
     assert {"kind": kind, "cell": cell, "message": message} in stale_json
 
 
-# --- every scenario: what the student is told -------------------------------------------------
+# --- every scenario: the saved notebook hides it, the report explains it ----------------------
 
 
-def test_saved_notebooks_look_clean(graded):
-    """Every scenario's saved notebook shows no error output: only a fresh run can tell."""
-    for name in SCENARIOS:
-        saved = graded(name).saved
-        for cell in saved.cells:
-            if cell.cell_type == "code":
-                assert isinstance(cell.execution_count, int), (name, cell.source[:60])
-                assert "Error" not in cell_text(cell.outputs), (name, cell_text(cell.outputs))
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_saved_notebook_looks_clean(graded, name):
+    """The saved notebook ran every code cell without an error: only a fresh run can tell."""
+    for cell in graded(name).saved.cells:
+        if cell.cell_type == "code":
+            assert isinstance(cell.execution_count, int), cell.source[:60]
+            assert "Error" not in cell_text(cell.outputs), cell_text(cell.outputs)
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_every_stale_item_is_in_text_and_json(graded, name):
+    """The fresh run finds stale state, and every item is in the text and the JSON report."""
+    report = graded(name).report
+    assert report.stale
+    for item in report.stale:
+        assert_explained(report, item.kind, item.cell, "kernel and run all cells")
 
 
 # --- renamed-cell-function ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine gap: the NameError is caught inside grader.check, so the check cell runs 'ok' "
-    "and staleness only reports drifted_output quoting 'lstm_cell_forward results:'; no item "
-    "names `gate` or says no cell defines it",
-)
 def test_renamed_cell_function_names_the_missing_helper(graded):
-    """renamed-cell-function: a fresh_error at the check (or definition) names `gate` and says
-    no cell defines it any more."""
+    """renamed-cell-function: a missing_name item at lstm_cell_forward's cell names `gate`, says
+    no cell defines it any more and suggests the rename to `gate_value`."""
     scenario = graded("renamed-cell-function")
-    report, cells = scenario.report, scenario.cells
-    where = [
-        item.cell
-        for item in report.stale
-        if item.kind == "fresh_error" and "`gate`" in item.message
-    ]
-    assert where, kinds(report)
-    assert where[0] in (cells["definition"], cells["check"])
-    assert_explained(report, "fresh_error", where[0], "`gate`", "no cell of the notebook defines",
-                     "renamed")
+    report, definition = scenario.report, scenario.cells["definition"]
+    assert ("missing_name", definition) in kinds(report)
+    assert_explained(
+        report,
+        "missing_name",
+        definition,
+        "uses `gate`, which no cell of the notebook defines any more",
+        "now defines `gate_value`: was it renamed?",
+    )
 
 
 def test_renamed_cell_function_flags_the_check_cell(graded):
@@ -258,8 +280,9 @@ def test_renamed_cell_function_flags_the_check_cell(graded):
     report, check = scenario.report, scenario.cells["check"]
     flagged = [item for item in report.stale if item.cell == check]
     assert flagged, kinds(report)
-    assert_explained(report, flagged[0].kind, check, f"Cell {check + 1}",
-                     "Restart the kernel and run all cells")
+    assert_explained(
+        report, flagged[0].kind, check, f"Cell {check + 1}", "Restart the kernel and run all cells"
+    )
 
 
 def test_renamed_cell_function_verdict_says_it_raises_name_error(graded):
@@ -280,18 +303,15 @@ def test_renamed_cell_function_verdict_says_it_raises_name_error(graded):
     assert "name 'gate' is not defined" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="weak message: the blame finding says lstm_forward 'gets its result wrong' as written, "
-    "although it raises NameError (scoring.with_blame ignores written_error in that branch)",
-)
 def test_renamed_cell_function_dependents_say_they_raise(graded):
-    """renamed-cell-function: lstm_forward's blame finding says it raises as written, not that
-    it gets a result wrong."""
+    """renamed-cell-function: lstm_forward's blame finding says that as written it raises the
+    NameError of lstm_cell_forward, not that it gets a result wrong."""
     report = graded("renamed-cell-function").report
     blame = [f.message for f in report.function("lstm_forward").findings if f.code == "blame"]
-    assert blame
-    assert "NameError" in blame[0]
+    assert len(blame) == 1
+    assert "As written it still fails (raised NameError" in blame[0]
+    assert "name 'gate' is not defined" in blame[0]
+    assert "because of `lstm_cell_forward`" in blame[0]
     assert "gets its result wrong" not in blame[0]
 
 
@@ -311,8 +331,13 @@ def test_used_before_defined(graded):
         f"Cell {demo + 1} uses `lstm_cell_forward` before cell {definition + 1} defines it",
         "Move the definition above its first use",
     )
-    assert_explained(report, "out_of_order", definition, f"Cell {definition + 1} ran",
-                     f"before cell {demo + 1} above it")
+    assert_explained(
+        report,
+        "out_of_order",
+        definition,
+        f"Cell {definition + 1} ran",
+        f"before cell {demo + 1} above it",
+    )
     assert report.run.status == "errors"
     assert report.function("lstm_cell_forward").status == "pass"
 
@@ -330,7 +355,7 @@ def test_redefined_below_check(graded):
         report,
         "redefined",
         cells["second"],
-        f"`lstm_forward` is defined in cells {cells['first'] + 1} and again in cell "
+        f"`lstm_forward` is defined in cell {cells['first'] + 1} and again in cell "
         f"{cells['second'] + 1}",
         f"not the one the check in cell {cells['check'] + 1} tested",
     )
@@ -349,23 +374,22 @@ def test_redefined_below_check(graded):
 
 def test_out_of_order_execution(graded):
     """out-of-order-execution: re-running a cell and its check after the rest gives out_of_order
-    items that name the re-run check and its count, and nothing else is stale."""
+    items that name the re-run check, its count and a cell below it that ran earlier, and
+    nothing else is stale."""
     scenario = graded("out-of-order-execution")
     report, check = scenario.report, scenario.cells["check"]
     count = scenario.saved.cells[check].execution_count
     assert {kind for kind, _ in kinds(report)} == {"out_of_order"}
-    first = report.stale[0].cell
-    assert first > check
-    assert_explained(report, "out_of_order", first, f"Cell {first + 1} ran",
-                     f"before cell {check + 1} above it (execution count {count})")
+    assert_explained(
+        report,
+        "out_of_order",
+        check,
+        f"Cell {check + 1} ran (execution count {count}) after cell",
+        "below it",
+    )
     assert report.function("rnn_cell_forward").status == "pass"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="noisy report: re-running one cell and its check flags every code cell below them "
-    "(16 items) instead of the two re-run cells",
-)
 def test_out_of_order_execution_flags_only_the_rerun_cells(graded):
     """out-of-order-execution: only the re-run cells are flagged, not every cell below them."""
     scenario = graded("out-of-order-execution")
@@ -392,3 +416,27 @@ def test_drifted_output(graded):
         "'tried 1 random inputs; x_try.shape = (3, 10, 7)'",
     )
     assert report.score == report.max_score
+
+
+# --- helper-defined-below-check -----------------------------------------------------------------
+
+
+def test_helper_defined_below_check(graded):
+    """helper-defined-below-check: the helper cell is out_of_order, the check cell is flagged,
+    and lstm_cell_forward passes (the helper exists once the whole notebook has run)."""
+    scenario = graded("helper-defined-below-check")
+    report, cells = scenario.report, scenario.cells
+    assert ("out_of_order", cells["helper"]) in kinds(report)
+    assert_explained(report, "out_of_order", cells["helper"], f"Cell {cells['helper'] + 1} ran",
+                     f"before cell {cells['check'] + 1} above it")
+    assert any(item.cell == cells["check"] for item in report.stale), kinds(report)
+    assert report.function("lstm_cell_forward").status == "pass"
+
+
+def test_helper_defined_below_check_names_the_helper(graded):
+    """helper-defined-below-check: the report says the check uses `gate` before the helper's
+    cell defines it."""
+    scenario = graded("helper-defined-below-check")
+    messages = " ".join(item.message for item in scenario.report.stale)
+    assert "`gate`" in messages
+    assert f"before cell {scenario.cells['helper'] + 1} defines it" in messages
