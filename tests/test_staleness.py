@@ -8,7 +8,6 @@ no kernel is started. Item cells are 0-based positions among all cells; messages
 from __future__ import annotations
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from grader.records import CellRun, RunRecord
