@@ -7,7 +7,9 @@
    solutions/reference.py (the solution code exists once, there), a copy of the `grader` package
    holding the public case data, and the hidden case data for the autograder only;
 3. runs `otter assign`, which writes <out>/student and <out>/autograder and checks that the
-   solution notebook scores full marks under the autograder (with the grader's plugin).
+   solution notebook scores full marks under the autograder (with the grader's plugin);
+4. writes <out>/classroom: the student files plus a GitHub Classroom autograding workflow
+   (public cases only: a student repository cannot hold hidden data).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.classroom import workflow
 from solutions import cases, reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +117,11 @@ def build(out: Path) -> dict[str, Path]:
     if out.exists():
         shutil.rmtree(out)
     run_assign(master, out)
+    classroom = out / "classroom"
+    shutil.copytree(out / "student", classroom)
+    workflows = classroom / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "classroom.yml").write_text(workflow(MASTER.name), encoding="utf-8")
     shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")
     shutil.rmtree(work, ignore_errors=True)
@@ -123,6 +131,7 @@ def build(out: Path) -> dict[str, Path]:
         "solution": out / "autograder" / MASTER.name,
         "autograder_zip": zips[0] if zips else out / "autograder",
         "cases": out,
+        "classroom": classroom,
     }
 
 

@@ -35,7 +35,7 @@ GATE_HELPER = '''def gate(W, b, concat):
     return sigmoid(W @ concat + b)
 '''
 
-LSTM_CELL_WITH_HELPER = '''def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+LSTM_CELL_WITH_HELPER = """def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     concat = np.concatenate((a_prev, xt), axis=0)
     ft = gate(parameters["Wf"], parameters["bf"], concat)
     it = gate(parameters["Wi"], parameters["bi"], concat)
@@ -46,7 +46,7 @@ LSTM_CELL_WITH_HELPER = '''def lstm_cell_forward(xt, a_prev, c_prev, parameters)
     yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
-'''
+"""
 
 
 def _mistake(mistake_id: str):

@@ -72,3 +72,31 @@ def test_batch_grades_everything_and_loses_nothing(built, tmp_path):
     assert by_name["not-a-notebook.ipynb"]["run"] == "invalid_notebook"
     assert by_name["missing.ipynb"]["run"] == "invalid_notebook"
     assert all((out / f"{s.stem}.json").is_file() for s in subs)
+
+
+def test_require_sets_the_exit_status(built):
+    """check --require NAME exits 0 when NAME passes and 1 when it does not (for CI use)."""
+    example = str(EXAMPLES / "rnn-backward-forgets-recurrent-gradient.ipynb")
+    base = [sys.executable, "-m", "grader", "check", example, "--cases", str(built["cases"])]
+    ok = subprocess.run([*base, "--require", "rnn_forward"], capture_output=True, cwd=ROOT)
+    bad = subprocess.run([*base, "--require", "rnn_backward"], capture_output=True, cwd=ROOT)
+    assert (ok.returncode, bad.returncode) == (0, 1)
+
+
+def test_classroom_workflow_has_one_test_per_function(built):
+    """The GitHub Classroom template runs one graded test per function, worth its points."""
+    import yaml
+
+    from grader import spec
+
+    text = (built["classroom"] / ".github" / "workflows" / "classroom.yml").read_text()
+    steps = yaml.safe_load(text)["jobs"]["run-autograding-tests"]["steps"]
+    tests = [
+        s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command")
+    ]
+    assert [(s["with"]["test-name"], s["with"]["max-score"]) for s in tests] == [
+        (fn.name, int(fn.points)) for fn in spec.FUNCTIONS
+    ]
+    assert all("--require" in s["with"]["command"] for s in tests)
+    assert (built["classroom"] / "grader" / "data" / "public_cases.json").is_file()
+    assert not (built["classroom"] / "hidden_cases.json").exists()
