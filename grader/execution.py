@@ -58,6 +58,16 @@ def _error_of(outputs: list) -> tuple[str, str] | None:
     return None
 
 
+class _Client(NotebookClient):
+    """Remembers that the last cell ran into its time limit."""
+
+    timed_out = False
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
+
+
 class KernelSession:
     """A fresh kernel that ran the notebook; `execute` runs more code in it.
 
@@ -94,6 +104,7 @@ class KernelSession:
 
     def _run_cell(self, cell, index: int, seconds: float) -> CellRun:
         self.client.timeout = int(max(1, seconds))
+        self.client.timed_out = False
         try:
             self.client.execute_cell(cell, index)
         except DeadKernelError:
@@ -106,8 +117,9 @@ class KernelSession:
             return CellRun(index, "died", type(exc).__name__, str(exc)[:MAX_TEXT], "")
         text = cell_text(cell.get("outputs", []))
         error = _error_of(cell.get("outputs", []))
-        if error and error[0] == TIMEOUT_ENAME:
-            return CellRun(index, "timeout", error[0], f"ran longer than {seconds:g} s", text)
+        if self.client.timed_out or (error and error[0] == TIMEOUT_ENAME):
+            # nbclient interrupted the cell; the kernel's KeyboardInterrupt is not the cell's error
+            return CellRun(index, "timeout", TIMEOUT_ENAME, f"ran longer than {seconds:g} s", text)
         if error:
             return CellRun(index, "error", error[0], error[1], text)
         return CellRun(index, "ok", "", "", text)
@@ -155,7 +167,7 @@ def fresh_kernel(
             nbformat.write(nb, workdir / name)
         for path in support:
             shutil.copy(path, workdir / path.name)
-        client = NotebookClient(
+        client = _Client(
             nb,
             timeout=int(limits.cell_seconds),
             startup_timeout=STARTUP_TIMEOUT,

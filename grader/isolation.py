@@ -12,7 +12,6 @@ in-process for student-side checks. Records are plain data from `grader.probe`.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +77,8 @@ def in_process_runner(namespace: dict) -> Runner:
     return run
 
 
-def _failed(name: str, kind: str, message: str) -> dict:
+def failed_record(name: str, kind: str, message: str) -> dict:
+    """A record for a call that could not be made or read back."""
     return {
         "function": name,
         "ok": False,
@@ -95,46 +95,99 @@ class KernelRunner:
 
     def __init__(self, session: KernelSession):
         self.session = session
-        self.folder = Path(tempfile.mkdtemp(prefix="rnn-grader-records-"))
+        self.folder = session.workdir / ".records"
+        self.folder.mkdir(exist_ok=True)
         self.count = 0
         source = Path(probe.__file__).read_text(encoding="utf-8")
-        code = (
+        # installed afresh with every request, so nothing a student function did to the probe
+        # during one call carries over to the next
+        self.install = (
             f"{PROBE_VAR} = {{'__name__': 'rnn_grader_probe'}}\n"
-            f"exec(compile({source!r}, {probe.PROBE_FILENAME!r}, 'exec'), {PROBE_VAR})"
+            f"exec(compile({source!r}, {probe.PROBE_FILENAME!r}, 'exec'), {PROBE_VAR})\n"
         )
-        self.installed = session.execute(code).status == "ok"
 
     def __call__(self, request: dict) -> dict:
         name = request["function"]
-        if not self.installed:
-            return _failed(
-                name,
-                "GraderProbeUnavailable",
-                "the grader could not load its probe into the kernel",
-            )
         self.count += 1
         out = self.folder / f"record-{self.count}.json"
         payload = json.dumps(probe.encode(request))
-        code = f"{PROBE_VAR}['run_json'](globals(), {payload!r}, {str(out)!r})"
+        code = self.install + f"{PROBE_VAR}['run_json'](globals(), {payload!r}, {str(out)!r})"
         run = self.session.execute(code)
         if run.status == "timeout":
             seconds = self.session.limits.probe_seconds
-            return _failed(name, "Timeout", f"did not return within {seconds:g} s")
+            return failed_record(name, "Timeout", f"did not return within {seconds:g} s")
         if run.status in ("died", "skipped"):
-            return _failed(name, "KernelDied", "the kernel stopped while running it")
+            return failed_record(name, "KernelDied", "the kernel stopped while running it")
         try:
             if out.stat().st_size > MAX_RECORD_BYTES:
-                return _failed(name, "RecordTooLarge", "returned more data than the grader reads")
+                return failed_record(
+                    name, "RecordTooLarge", "returned more data than the grader reads"
+                )
             record = probe.decode(json.loads(out.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
             detail = f"{run.ename}: {run.evalue}" if run.status == "error" else str(exc)
-            return _failed(
+            return failed_record(
                 name,
                 "GraderChannelBroken",
                 f"the grader could not read the result back ({detail[:200]})",
             )
         finally:
             out.unlink(missing_ok=True)
-        if not isinstance(record, dict) or record.get("function") != name:
-            return _failed(name, "GraderChannelBroken", "the result read back was not a record")
+        if not well_formed(record, name):
+            return failed_record(
+                name, "GraderChannelBroken", "the result read back was not a record"
+            )
         return record
+
+
+def _is_error(e) -> bool:
+    return (
+        isinstance(e, dict)
+        and isinstance(e.get("type"), str)
+        and isinstance(e.get("message"), str)
+        and isinstance(e.get("frames"), list)
+        and all(
+            isinstance(f, list)
+            and len(f) == 3
+            and isinstance(f[0], str)
+            and isinstance(f[1], int)
+            and isinstance(f[2], str)
+            for f in e["frames"]
+        )
+    )
+
+
+def well_formed(record, name: str) -> bool:
+    """Whether a record read back from the kernel has the types the diagnosis relies on."""
+    if not isinstance(record, dict) or record.get("function") != name:
+        return False
+    if not isinstance(record.get("ok"), bool) or not isinstance(record.get("missing"), str | None):
+        return False
+    for key in ("error", "producer_error"):
+        if key in record and not _is_error(record[key]):
+            return False
+    calls = record.get("stub_calls", {})
+    if not isinstance(calls, dict) or not all(
+        isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in calls.values()
+    ):
+        return False
+    frames = record.get("locals", [])
+    if not isinstance(frames, list) or not all(isinstance(f, dict) for f in frames):
+        return False
+    if not isinstance(record.get("args_after"), list | None):
+        return False
+    layout = record.get("layout", [])
+    return isinstance(layout, list) and all(_is_layout_entry(e) for e in layout)
+
+
+def _is_layout_entry(e) -> bool:
+    if not (isinstance(e, list) and len(e) == 5 and isinstance(e[0], str)):
+        return False
+    _, address, shape, strides, itemsize = e
+    return (
+        isinstance(address, int)
+        and isinstance(itemsize, int)
+        and isinstance(shape, list)
+        and isinstance(strides, list)
+        and all(isinstance(n, int) for n in [*shape, *strides])
+    )

@@ -3,6 +3,7 @@ checks, diagnosis, scoring. Each stage is a plain function over plain data."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from grader.casedata import CaseData
 from grader.diagnosis import judge
 from grader.execution import Limits, fresh_kernel
 from grader.intake import read_submission
-from grader.records import Finding, FunctionResult, Report, RunRecord
+from grader.records import CellRun, Finding, FunctionResult, Report, RunRecord
 from grader.scoring import function_result, with_blame
 
 KERNEL_FAILED = (
@@ -19,6 +20,12 @@ KERNEL_FAILED = (
     "nothing of it could be run. This is a problem on the grading machine, not in the notebook."
 )
 NOT_GRADED = "Not graded: {reason}"
+MAX_RERUNS = 4
+MAX_RESTARTS = 8
+RERUN = (
+    "Cell(s) {cells} stopped the kernel (it died or stopped answering); the functions were "
+    "checked in a second fresh kernel that skipped those cells."
+)
 
 
 def _ungraded(reason: str) -> tuple[FunctionResult, ...]:
@@ -34,6 +41,82 @@ def _ungraded(reason: str) -> tuple[FunctionResult, ...]:
         )
         for fn in spec.FUNCTIONS
     )
+
+
+class _Kernels:
+    """Runs probe requests in a kernel that ran the notebook; when a student function kills
+    that kernel, the next request gets a new kernel that runs the notebook again (at most
+    MAX_RESTARTS times), so one function's crash does not cost the others their points."""
+
+    def __init__(self, nb, name, limits, support):
+        self.nb, self.name, self.limits, self.support = nb, name, limits, support
+        self.stack = contextlib.ExitStack()
+        self.session = None
+        self.runner = None
+        self.restarts = 0
+        self.killers: set[str] = set()
+
+    def start(self) -> RunRecord:
+        self.stack.close()
+        executed = copy.deepcopy(self.nb)
+        self.session = self.stack.enter_context(
+            fresh_kernel(executed, self.name, self.limits, self.support)
+        )
+        run = self.session.run_notebook(executed)
+        self.runner = isolation.KernelRunner(self.session) if self.session.alive else None
+        return run
+
+    def __call__(self, request: dict) -> dict:
+        function = request["function"]
+        involved = {function}
+        if "stubs" not in request:  # as written: its own callees and producer run too
+            involved |= set(spec.dependencies(function))
+        known = sorted(involved & self.killers)
+        if known:
+            return isolation.failed_record(
+                function, "KernelDied", f"not run: calling {', '.join(known)} stops the kernel"
+            )
+        if not self.session.alive and self.restarts < MAX_RESTARTS:
+            self.restarts += 1
+            self.start()
+        if self.runner is None or not self.session.alive:
+            return isolation.failed_record(function, "KernelDied", "the kernel had stopped")
+        record = self.runner(request)
+        if not self.session.alive:
+            self.killers.add(function)
+        return record
+
+    def close(self) -> None:
+        self.stack.close()
+
+
+def _run_and_probe(nb, name, limits, support, cases):
+    """Run the notebook in a fresh kernel, then probe every function.
+
+    Returns the run's record and the evidence, or None when the notebook itself stops the
+    kernel.
+    """
+    kernels = _Kernels(nb, name, limits, support)
+    try:
+        run = kernels.start()
+        if not kernels.session.alive:
+            return run, None
+        return run, isolation.collect(cases, kernels)
+    finally:
+        kernels.close()
+
+
+def _stoppers(run: RunRecord) -> list[CellRun]:
+    """Cells that killed the kernel or ran out of time: skipped when the notebook runs again."""
+    return [c for c in run.cells if c.status in ("died", "timeout")]
+
+
+def _without(nb, cells) -> object:
+    """A copy of `nb` whose given cells are emptied (positions kept, so messages still match)."""
+    trimmed = copy.deepcopy(nb)
+    for cell in cells:
+        trimmed.cells[cell.index].source = ""
+    return trimmed
 
 
 def _name_errors(evidence: dict[str, list[isolation.Evidence]]) -> dict[str, str]:
@@ -58,18 +141,32 @@ def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = 
         return Report(name, RunRecord("invalid_notebook"), (), _ungraded(reason), intake.notices)
 
     saved = intake.notebook
-    executed = copy.deepcopy(saved)
     notices = list(intake.notices)
+    support = tuple(p for p in [cases.public_file()] if p is not None)
     try:
-        support = tuple(p for p in [cases.public_file()] if p is not None)
-        with fresh_kernel(executed, name, limits, support) as session:
-            run = session.run_notebook(executed)
-            evidence = isolation.collect(cases, isolation.KernelRunner(session))
+        run, evidence = _run_and_probe(saved, name, limits, support, cases)
+        skipped: dict[int, CellRun] = {}
+        latest = run
+        for _ in range(MAX_RERUNS):
+            if evidence is not None or not _stoppers(latest):
+                break
+            skipped.update({c.index: c for c in _stoppers(latest)})
+            trimmed = _without(saved, skipped.values())
+            latest, evidence = _run_and_probe(trimmed, name, limits, support, cases)
+        if skipped and evidence is not None:
+            cells = ", ".join(str(i + 1) for i in sorted(skipped))
+            notices.append(Finding("checked-without-cells", RERUN.format(cells=cells)))
     except Exception as exc:  # kernel start-up failures come in many types; all end the same way
         message = KERNEL_FAILED.format(error=f"{type(exc).__name__}: {str(exc)[:200]}")
         notices.append(Finding("kernel-failed", message))
         return Report(name, RunRecord("kernel_died"), (), _ungraded(message), tuple(notices))
 
+    if evidence is None:
+        stopped = _stoppers(run)
+        where = f"in cell {stopped[0].index + 1}" if stopped else "while the notebook ran"
+        reason = f"the kernel stopped {where}, and again each time it was run without such cells"
+        stale = staleness.stale_state(saved, run, {})
+        return Report(name, run, stale, _ungraded(reason), tuple(notices))
     stale = staleness.stale_state(saved, run, _name_errors(evidence))
     verdicts = {fn: judge(fn, items) for fn, items in evidence.items()}
     results = {fn: function_result(fn, v, cases) for fn, v in verdicts.items()}

@@ -268,7 +268,8 @@ def rnn_backward(da, caches):
     da_prevt = np.zeros((n_a, m))
     for t in reversed(range(T_x)):
         g = rnn_cell_backward(da[:, :, t] + da_prevt, cache_list[t])
-        dxt, da_prevt, dWaxt, dWaat, dbat = (g[k] for k in ("dxt", "da_prev", "dWax", "dWaa", "dba"))
+        keys = ("dxt", "da_prev", "dWax", "dWaa", "dba")
+        dxt, da_prevt, dWaxt, dWaat, dbat = (g[k] for k in keys)
         dx[:, :, t] = dxt
         dWax += dWaxt
         dWaa += dWaat

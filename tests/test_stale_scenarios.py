@@ -427,8 +427,13 @@ def test_helper_defined_below_check(graded):
     scenario = graded("helper-defined-below-check")
     report, cells = scenario.report, scenario.cells
     assert ("out_of_order", cells["helper"]) in kinds(report)
-    assert_explained(report, "out_of_order", cells["helper"], f"Cell {cells['helper'] + 1} ran",
-                     f"before cell {cells['check'] + 1} above it")
+    assert_explained(
+        report,
+        "out_of_order",
+        cells["helper"],
+        f"Cell {cells['helper'] + 1} ran",
+        f"before cell {cells['check'] + 1} above it",
+    )
     assert any(item.cell == cells["check"] for item in report.stale), kinds(report)
     assert report.function("lstm_cell_forward").status == "pass"
 
