@@ -179,11 +179,16 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
             steps.update(at)
             t0, first = items[0]
             listed = ", ".join(str(t) for t in at)
+            detail = (
+                f"it {first.message}"
+                if len(at) == 1
+                else f"at t = {t0} (where it first goes wrong) it {first.message}"
+            )
             findings.append(
                 Finding(
                     "callee-argument",
-                    f"the `{label}` your {fn.name} passed to {callee} is wrong at t = {listed}; "
-                    f"at t = {t0} (where it first goes wrong) it {first.message}",
+                    f"The `{label}` your {fn.name} passed to {callee} is wrong at t = {listed}: "
+                    f"{detail}.",
                     f"t = {listed}",
                 )
             )
@@ -385,7 +390,7 @@ def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: se
             findings.append(
                 Finding(
                     "wrong-step-after-intermediate",
-                    f"your {item.name} (`{local}`) matches the reference, yet {out} is wrong: the "
+                    f"Your {item.name} (`{local}`) matches the reference, yet {out} is wrong: the "
                     f"slip is in the step from {item.name} to {out}",
                     out,
                 )
