@@ -11,7 +11,6 @@ import argparse
 import csv
 import json
 import sys
-import traceback
 from pathlib import Path
 
 from grader import spec
@@ -19,14 +18,10 @@ from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
 from grader.execution import Limits
 from grader.pipeline import check_submission
-from grader.records import Finding, FunctionResult, Report, RunRecord
+from grader.records import Report
 from grader.report import RENDERERS, render_text, to_dict
 
 DEFAULT_CASES = Path("dist")
-INTERNAL_ERROR = (
-    "The grader itself failed on this submission ({error}); it was not graded. "
-    "Please report this with the submission attached."
-)
 
 
 def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
@@ -50,25 +45,11 @@ def _limits(args) -> Limits:
     return Limits(cell_seconds=args.cell_seconds, probe_seconds=args.probe_seconds)
 
 
-def safe_check(path: str, cases: CaseData, limits: Limits) -> Report:
-    """check_submission, but an internal failure becomes a report instead of a crash."""
-    try:
-        return check_submission(path, cases, limits)
-    except Exception as exc:  # the batch must go on; the record says what happened
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
-        notice = Finding("internal-error", INTERNAL_ERROR.format(error=detail))
-        functions = tuple(
-            FunctionResult(fn.name, "error", 0.0, fn.points, None, findings=(notice,))
-            for fn in spec.FUNCTIONS
-        )
-        return Report(Path(path).name, RunRecord("errors"), (), functions, (notice,))
-
-
 def cmd_check(args) -> int:
     cases, notes = _cases(args.cases)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    report = safe_check(args.submission, cases, _limits(args))
+    report = check_submission(args.submission, cases, _limits(args))
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")
@@ -85,7 +66,7 @@ def cmd_batch(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     for submission in args.submissions:
-        report = safe_check(submission, cases, _limits(args))
+        report = check_submission(submission, cases, _limits(args))
         stem = Path(submission).stem
         (out / f"{stem}.json").write_text(json.dumps(to_dict(report), indent=2), encoding="utf-8")
         (out / f"{stem}.txt").write_text(render_text(report), encoding="utf-8")

@@ -471,7 +471,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
             inline = _computes_inline(case, record)
             if inline and not verdict.mismatches:
                 verdict.call_findings = [_inline_note(fn, inline)]
-            verdict.passed = not verdict.mismatches and (inline or not verdict.call_findings)
+            verdict.passed = not verdict.mismatches and (bool(inline) or not verdict.call_findings)
         verdict.mutated = mutated_inputs(fn, case, record)
     if not verdict.passed and not verdict.missing:
         for fp in case.fingerprints:

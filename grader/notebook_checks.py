@@ -16,6 +16,10 @@ from grader.errors import CaseDataError
 from grader.report import function_text
 from grader.scoring import function_result, with_blame
 
+INTERNAL = (
+    "The check of {name} failed inside the grader itself ({error}). This is not a mistake in "
+    "your code; tell the course staff."
+)
 NO_DATA = (
     "The {case_set} case data for {name} is not next to this notebook (looked for "
     "{case_set}_cases.json here and in grader/data/). Keep the notebook in the folder it came in."
@@ -32,9 +36,13 @@ def diagnose(name: str, env: dict, case_set: str = "public"):
     except CaseDataError as exc:
         raise AssertionError(str(exc)) from None
     names = (name, *spec.dependencies(name))
-    evidence = isolation.collect(data, isolation.in_process_runner(env), names)
-    verdicts = {n: judge(n, items) for n, items in evidence.items()}
-    results = {n: function_result(n, v, data) for n, v in verdicts.items()}
+    try:
+        evidence = isolation.collect(data, isolation.in_process_runner(env), names)
+        verdicts = {n: judge(n, items) for n, items in evidence.items()}
+        results = {n: function_result(n, v, data) for n, v in verdicts.items()}
+    except Exception as exc:  # a grader bug must read as one, not as the student's traceback
+        message = INTERNAL.format(name=name, error=f"{type(exc).__name__}: {exc}")
+        raise AssertionError(message) from exc
     return next(r for r in with_blame(results, verdicts) if r.name == name)
 
 

@@ -83,20 +83,20 @@ class RootCausePlugin(AbstractOtterPlugin):
         limits = Limits(cell_seconds=config.cell_seconds, probe_seconds=config.probe_seconds)
         folder = Path(self.submission_path).resolve().parent
         try:
-            data = load(*find_case_files(folder))
-            report = check_submission(self.submission_path, data, limits)
+            files = find_case_files(folder)
+            if not any(f.name == "hidden_cases.json" for f in files):
+                raise CaseDataError(f"no hidden_cases.json beside the submission in {folder}")
+            report = check_submission(self.submission_path, load(*files), limits)
         except CaseDataError as exc:
             self.failure = f"The root-cause grader has no case data: {exc}"
             report = None
         self.report = report
-        names = list(results.results)
         results.clear_results()
         if report is None:
             results.set_output(self.failure)
-            for name in names:
-                points = spec.BY_NAME[name].points if name in spec.BY_NAME else 0.0
-                zero = FunctionResult(name, "error", 0.0, points, None)
-                results.results[name] = _test_file(zero)
+            for fn in spec.FUNCTIONS:
+                zero = FunctionResult(fn.name, "error", 0.0, fn.points, None)
+                results.results[fn.name] = _test_file(zero)
             return
         for result in report.functions:
             results.results[result.name] = _test_file(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import traceback
 from pathlib import Path
 
 from grader import isolation, spec, staleness
@@ -20,6 +21,10 @@ KERNEL_FAILED = (
     "nothing of it could be run. This is a problem on the grading machine, not in the notebook."
 )
 NOT_GRADED = "Not graded: {reason}"
+INTERNAL_ERROR = (
+    "The grader itself failed on this submission ({error}); it was not graded. "
+    "Please report this with the submission attached."
+)
 MAX_RERUNS = 4
 MAX_RESTARTS = 8
 RERUN = (
@@ -132,8 +137,22 @@ def _name_errors(evidence: dict[str, list[isolation.Evidence]]) -> dict[str, str
 
 
 def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = None) -> Report:
-    """Run every stage on the notebook at `path`; bad input gives a report, not an exception."""
-    limits = limits or Limits()
+    """Run every stage on the notebook at `path`; bad input gives a report, not an exception.
+
+    Even a failure of the grader itself comes back as a report (with an internal-error notice
+    and no points), so a batch or an otter run never stops on one submission.
+    """
+    try:
+        return _check(path, cases, limits or Limits())
+    except Exception as exc:  # the last line of defence: a report instead of a traceback
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+        notice = Finding("internal-error", INTERNAL_ERROR.format(error=detail))
+        return Report(
+            Path(path).name, RunRecord("errors"), (), _ungraded(notice.message), (notice,)
+        )
+
+
+def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
     intake = read_submission(path)
     name = Path(path).name
     if intake.notebook is None:
