@@ -12,7 +12,9 @@ import numpy as np
 
 from grader import spec
 from grader.casedata import Case, CaseData
-from grader.diagnosis import CaseVerdict, describe, mistake_findings
+from grader.diagnosis import CaseVerdict
+from grader.fingerprints import mistake_findings
+from grader.outputs import describe
 from grader.records import Finding, FunctionResult
 
 MAX_OUTPUT_FINDINGS = 6

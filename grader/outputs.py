@@ -1,0 +1,89 @@
+"""What a function returned: reading it as named outputs, comparing them, and readable names
+for places inside them ("caches[0][2] entry c_prev (t = 2)")."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from grader import spec
+from grader.compare import Mismatch, mismatches
+from grader.probe import Opaque
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _callee_layout(fn: spec.Function) -> tuple[str, ...]:
+    for callee in fn.calls:
+        layout = spec.function(callee).cache_layout
+        if layout:
+            return layout
+    if fn.fed_by:
+        return spec.function(fn.fed_by).cache_layout or _callee_layout(spec.function(fn.fed_by))
+    return ()
+
+
+def describe(fn: spec.Function, output: str, path: str) -> tuple[str, int | None]:
+    """A readable name for `path` inside `output`, and the time step it belongs to, if any."""
+    idx = [int(i) for i in _INDEX.findall(path)]
+    rest = path
+    if output == "cache" and idx and fn.cache_layout:
+        layout = fn.cache_layout
+        if idx[0] < len(layout):
+            rest = path[len(f"[{idx[0]}]") :]
+            return f"cache entry {layout[idx[0]]}{rest}", None
+    if output == "caches" and idx:
+        layout = _callee_layout(fn)
+        if idx[0] == 1 and path == "[1]":
+            return "caches[1] (x)", None
+        if idx[0] == 0 and len(idx) >= 3 and layout and idx[2] < len(layout):
+            t = idx[1]
+            rest = path[len(f"[0][{t}][{idx[2]}]") :]
+            return f"caches[0][{t}] entry {layout[idx[2]]}{rest} (t = {t})", t
+        if idx[0] == 0 and len(idx) >= 2:
+            return f"caches[0][{idx[1]}] (the cache of t = {idx[1]})", idx[1]
+    return f"{output}{path}", None
+
+
+def split_outputs(fn: spec.Function, got) -> tuple[dict | None, str | None]:
+    """The returned value as {output name: value}, or a message on why it cannot be read so."""
+    names = fn.outputs
+    if fn.returns == "dict":
+        if not isinstance(got, dict):
+            return None, f"returned {_kind(got)}; expected a dict with keys {', '.join(names)}"
+        missing = [k for k in names if k not in got]
+        if missing:
+            return None, (
+                f"returned a dict without the key(s) {', '.join(missing)} "
+                f"(it has: {', '.join(map(str, got)) or 'no keys'})"
+            )
+        return {k: got[k] for k in names}, None
+    if not isinstance(got, (tuple, list)):
+        return None, f"returned {_kind(got)}; expected a tuple ({', '.join(names)})"
+    if len(got) != len(names):
+        return None, (f"returned {len(got)} values; expected {len(names)}: ({', '.join(names)})")
+    return dict(zip(names, got)), None
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, Opaque):
+        return f"a {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"a single array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def output_mismatches(fn: spec.Function, got: dict, expected: dict) -> list[tuple[str, Mismatch]]:
+    found = []
+    for name in fn.outputs:
+        for m in mismatches(got[name], expected[name], "", fn.time_axis.get(name)):
+            found.append((name, m))
+    return found
+
+
+def call_step(fn: spec.Function, k: int, count: int) -> int:
+    """The time step of the k-th callee call: forward loops count up, backward loops down."""
+    return count - 1 - k if fn.backward else k
