@@ -65,6 +65,7 @@ def cmd_batch(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rows = []
+    width = max(len(Path(s).name) for s in args.submissions) + 2
     for submission in args.submissions:
         report = check_submission(submission, cases, _limits(args))
         stem = Path(submission).stem
@@ -80,7 +81,7 @@ def cmd_batch(args) -> int:
             row[result.name] = result.score
         rows.append(row)
         print(
-            f"{report.submission:<40} {report.score:>6g} / {report.max_score:g}  "
+            f"{report.submission:<{width}} {report.score:>5g} / {report.max_score:g}  "
             f"run: {report.run.status}  {_headline(report)}"
         )
     with (out / "summary.csv").open("w", newline="", encoding="utf-8") as fh:
@@ -96,15 +97,17 @@ def cmd_batch(args) -> int:
 def _headline(report: Report) -> str:
     if report.run.status == "invalid_notebook" and report.notices:
         return report.notices[0].message
+    stale = f"; stale state: {len(report.stale)} item(s)" if report.stale else ""
     failing = [f for f in report.functions if f.status != "pass"]
     if not failing:
-        return "all functions pass"
+        return "all functions pass" + stale
     roots = []
     for f in failing:
         for name in f.blame or (f.name,):
             if name not in roots:
                 roots.append(name)
-    return "root cause: " + ", ".join(roots[:4]) + (" …" if len(roots) > 4 else "")
+    more = " …" if len(roots) > 4 else ""
+    return "root cause: " + ", ".join(roots[:4]) + more + stale
 
 
 def cmd_build(args) -> int:

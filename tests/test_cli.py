@@ -72,6 +72,11 @@ def test_batch_grades_everything_and_loses_nothing(built, tmp_path):
     assert by_name["not-a-notebook.ipynb"]["run"] == "invalid_notebook"
     assert by_name["missing.ipynb"]["run"] == "invalid_notebook"
     assert all((out / f"{s.stem}.json").is_file() for s in subs)
+    for sub in subs:
+        if sub.stem.startswith("stale-") or sub.name in ("missing.ipynb", "not-a-notebook.ipynb"):
+            continue
+        stale = json.loads((out / f"{sub.stem}.json").read_text())["run"]["stale"]
+        assert stale == [], f"{sub.name} is out of date: run python -m solutions.examples"
 
 
 def test_require_sets_the_exit_status(built):
