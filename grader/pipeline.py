@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from grader import isolation, spec, staleness
@@ -124,6 +125,25 @@ def _without(nb, cells) -> object:
     return trimmed
 
 
+def _explain_missing(result: FunctionResult, saved, run: RunRecord) -> FunctionResult:
+    """For a missing function, the cell that should define it and the error it raised."""
+    if result.status != "missing":
+        return result
+    marker = f"def {result.name}("
+    for cell in run.cells:
+        source = saved.cells[cell.index].get("source", "") if cell.index >= 0 else ""
+        if marker in source and cell.status in ("error", "timeout"):
+            finding = Finding(
+                "definition-failed",
+                f"Cell {cell.index + 1}, which defines `{result.name}`, raised {cell.ename} "
+                f"({cell.evalue[:160]}) in the fresh run, so the function was never defined. "
+                f"Fix that cell first.",
+                f"cell {cell.index + 1}",
+            )
+            return replace(result, findings=(finding, *result.findings))
+    return result
+
+
 def _name_errors(evidence: dict[str, list[isolation.Evidence]]) -> dict[str, str]:
     """The NameError message of each function whose isolated call raised one."""
     found = {}
@@ -189,4 +209,5 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
     stale = staleness.stale_state(saved, run, _name_errors(evidence))
     verdicts = {fn: judge(fn, items) for fn, items in evidence.items()}
     results = {fn: function_result(fn, v, cases) for fn, v in verdicts.items()}
-    return Report(name, run, stale, tuple(with_blame(results, verdicts)), tuple(notices))
+    final = [_explain_missing(r, saved, run) for r in with_blame(results, verdicts)]
+    return Report(name, run, stale, tuple(final), tuple(notices))

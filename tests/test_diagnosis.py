@@ -118,3 +118,19 @@ def test_hidden_case_messages_show_shapes_not_values(cases, mistake_id):
     hidden = cases.for_function(name)[1]
     first = float(np.ravel(hidden.args[0])[0])
     assert f"{first:.3g}" not in text and repr(first) not in text
+
+
+def test_function_whose_cell_does_not_compile_is_explained(student_nb, cases, tmp_path):
+    """A syntax error in the defining cell: the function is missing and the cell is named."""
+    import nbformat
+    from notebooks import notebook
+
+    import grader
+
+    broken = "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n    ft = (1 +\n"
+    path = tmp_path / "syntax.ipynb"
+    nbformat.write(notebook(student_nb, lstm_cell_forward=broken), path)
+    result = grader.check_submission(path, cases).function("lstm_cell_forward")
+    assert result.status == "missing" and result.score == 0
+    assert result.findings[0].code == "definition-failed"
+    assert "SyntaxError" in result.findings[0].message
