@@ -8,6 +8,7 @@ python -m grader build [--out DIR]
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import csv
 import json
 import sys
@@ -64,34 +65,53 @@ def cmd_batch(args) -> int:
         print(f"note: {note}", file=sys.stderr)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    names = report_names(args.submissions)
+    width = max(len(n) for n in names) + 2
+    limits = _limits(args)
     rows = []
-    width = max(len(Path(s).name) for s in args.submissions) + 2
-    for submission in args.submissions:
-        report = check_submission(submission, cases, _limits(args))
-        stem = Path(submission).stem
-        (out / f"{stem}.json").write_text(json.dumps(to_dict(report), indent=2), encoding="utf-8")
-        (out / f"{stem}.txt").write_text(render_text(report), encoding="utf-8")
-        row = {
-            "submission": report.submission,
-            "score": report.score,
-            "max_score": report.max_score,
-            "run": report.run.status,
-        }
-        for result in report.functions:
-            row[result.name] = result.score
-        rows.append(row)
-        print(
-            f"{report.submission:<{width}} {report.score:>5g} / {report.max_score:g}  "
-            f"run: {report.run.status}  {_headline(report)}"
-        )
+    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        n = len(names)
+        reports = pool.map(check_submission, args.submissions, [cases] * n, [limits] * n)
+        for submission, name, report in zip(args.submissions, names, reports):
+            (out / f"{name}.json").write_text(json.dumps(to_dict(report), indent=2), "utf-8")
+            (out / f"{name}.txt").write_text(render_text(report), encoding="utf-8")
+            row = {
+                "submission": submission,
+                "report": f"{name}.json",
+                "score": report.score,
+                "max_score": report.max_score,
+                "run": report.run.status,
+            }
+            row.update({result.name: result.score for result in report.functions})
+            rows.append(row)
+            print(
+                f"{name:<{width}} {report.score:>5g} / {report.max_score:g}  "
+                f"run: {report.run.status}  {_headline(report)}",
+                flush=True,
+            )
     with (out / "summary.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(
-            fh, fieldnames=["submission", "score", "max_score", "run", *spec.NAMES]
-        )
+        columns = ["submission", "report", "score", "max_score", "run", *spec.NAMES]
+        writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     print(f"\n{len(rows)} submission(s); reports and summary.csv in {out}/")
     return 0
+
+
+def report_names(submissions: list[str]) -> list[str]:
+    """A distinct report name per submission: its stem, with its folder (then a number) added
+    when two submissions share a file name, so no report overwrites another."""
+    names: list[str] = []
+    for submission in submissions:
+        path = Path(submission)
+        name = path.stem
+        if name in names and path.parent.name:
+            name = f"{path.parent.name}-{path.stem}"
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base}-{k}", k + 1
+        names.append(name)
+    return names
 
 
 def _headline(report: Report) -> str:
@@ -158,6 +178,9 @@ def parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="check many submissions; write reports and a CSV")
     batch.add_argument("submissions", nargs="+")
     batch.add_argument("--out", default="out", help="folder for the reports (default out/)")
+    batch.add_argument(
+        "--jobs", type=int, default=1, help="submissions checked at once (default 1)"
+    )
     limits(batch)
     batch.set_defaults(run=cmd_batch)
 

@@ -66,8 +66,8 @@ def test_batch_grades_everything_and_loses_nothing(built, tmp_path):
     out = tmp_path / "reports"
     grader_cli("batch", *map(str, subs), "--out", str(out), "--cases", str(built["cases"]))
     rows = list(csv.DictReader((out / "summary.csv").open()))
-    assert [r["submission"] for r in rows] == [s.name for s in subs]
-    by_name = {r["submission"]: r for r in rows}
+    assert [r["submission"] for r in rows] == [str(s) for s in subs]
+    by_name = {Path(r["submission"]).name: r for r in rows}
     assert float(by_name["correct.ipynb"]["score"]) == 16
     assert by_name["not-a-notebook.ipynb"]["run"] == "invalid_notebook"
     assert by_name["missing.ipynb"]["run"] == "invalid_notebook"
@@ -105,3 +105,19 @@ def test_classroom_workflow_has_one_test_per_function(built):
     assert all("--require" in s["with"]["command"] for s in tests)
     assert (built["classroom"] / "grader" / "data" / "public_cases.json").is_file()
     assert not (built["classroom"] / "hidden_cases.json").exists()
+
+
+def test_batch_keeps_submissions_with_the_same_file_name(built, tmp_path):
+    """Two students' files with one name get two reports (checked two at a time)."""
+    subs = []
+    for student in ("alice", "bob"):
+        (tmp_path / student).mkdir()
+        target = tmp_path / student / "rnn_lstm.ipynb"
+        target.write_bytes((EXAMPLES / "lstm-forward-aliased-c-next.ipynb").read_bytes())
+        subs.append(str(target))
+    out = tmp_path / "reports"
+    grader_cli("batch", *subs, "--out", str(out), "--cases", str(built["cases"]), "--jobs", "2")
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert [r["submission"] for r in rows] == subs
+    assert [r["report"] for r in rows] == ["rnn_lstm.json", "bob-rnn_lstm.json"]
+    assert all(float(r["score"]) == 14 for r in rows)
