@@ -84,6 +84,7 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
         more = len(shown) - MAX_OUTPUT_FINDINGS
         findings.append(Finding("wrong-output", f"… and {more} more differing entries.", ""))
     findings += first.call_findings[:MAX_CALL_FINDINGS]
+    findings += step_pattern(fn, first)
     findings += first.intermediate_findings
     findings += first.shared
     findings += [_mutation(fn, name) for name in first.mutated]
@@ -99,6 +100,33 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
             )
         )
     return findings
+
+
+def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
+    """What the set of wrong time steps says about where in the loop the mistake is."""
+    if not fn.calls or not verdict.steps:
+        return []
+    steps = sorted(verdict.steps)
+    length = len(next(iter(verdict.case.calls.values()))["args"])
+    if length < 2:
+        return []
+    first, rest = (
+        (length - 1, set(range(length - 1))) if fn.backward else (0, set(range(1, length)))
+    )
+    if steps == [first]:
+        where = "the last time step (where the loop starts)" if fn.backward else "t = 0"
+        text = (
+            f"Only {where} is wrong and every later step of the loop is right: look at what "
+            f"the loop starts from, not at the loop body."
+        )
+    elif set(steps) == rest:
+        text = (
+            "Every step is wrong except the one the loop starts with: what one step hands to "
+            "the next (the carried state or the gradient flowing back) is where to look."
+        )
+    else:
+        return []
+    return [Finding("step-pattern", text, ", ".join(f"t = {t}" for t in steps))]
 
 
 def _mutation(fn: spec.Function, name: str) -> Finding:
