@@ -134,3 +134,17 @@ def test_function_whose_cell_does_not_compile_is_explained(student_nb, cases, tm
     assert result.status == "missing" and result.score == 0
     assert result.findings[0].code == "definition-failed"
     assert "SyntaxError" in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "mistake_id, words",
+    [
+        ("lstm-forward-starts-from-zeros", "Only t = 0 is wrong"),
+        ("rnn-backward-no-recurrent-gradient", "Every step is wrong except the one the loop"),
+    ],
+)
+def test_wrong_steps_pattern_is_put_in_words(cases, mistake_id, words):
+    """Where the wrong steps sit in the loop says where the mistake is."""
+    name, ns = with_mistake(mistake_id)
+    patterns = [f.message for f in diagnose(name, cases, ns).findings if f.code == "step-pattern"]
+    assert patterns and words in patterns[0]
