@@ -9,19 +9,14 @@ tuples and dicts, derivatives taken from the pre-activations. The grader must no
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import nbformat
 import pytest
 from notebooks import notebook
+from otterrun import otter_run, per_question
 
 import grader
 from grader import spec
 
-OTTER = str(Path(sys.executable).with_name("otter"))
 TOTAL = sum(fn.points for fn in spec.FUNCTIONS)
 
 # ---------------------------------------------------------------------------------------------
@@ -485,17 +480,8 @@ def test_alternative_gets_full_marks(name, student_nb, cases, tmp_path):
 def test_alternative_full_marks_under_otter_run(built, student_nb, tmp_path):
     """`otter run` with the plugin gives a correct alternative notebook 16 of 16 points."""
     path = write(student_nb, STACKED, tmp_path / "rnn_lstm.ipynb")
-    out = tmp_path / "out"
-    out.mkdir()
-    proc = subprocess.run(
-        [OTTER, "run", "-a", str(built["autograder_zip"]), "-o", str(out), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    results = json.loads((out / "results.json").read_text())
-    scores = {t["name"]: t["score"] for t in results["tests"] if "score" in t}
+    results = otter_run(path, built["autograder_zip"], tmp_path / "out")
+    scores = per_question(results)
     assert scores == {fn.name: fn.points for fn in spec.FUNCTIONS}, results.get("output")
     assert sum(scores.values()) == TOTAL == 16, results.get("output")
     assert all(t.get("max_score", 0) == t.get("score", 0) for t in results["tests"]), results

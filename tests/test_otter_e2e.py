@@ -1,12 +1,10 @@
 """End to end with the real otter commands: `otter assign` (in the build fixture, whose own
 solution self-check must reach 100%) and `otter run` on the bundled examples."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from otterrun import otter_run, per_question
 
 from grader import spec
 
@@ -23,28 +21,6 @@ LOSES = {
     "rnn-backward-forgets-recurrent-gradient": ("rnn_backward",),
     "stale-renamed-helper": ("lstm_cell_forward",),
 }
-
-
-def otter_run(notebook: Path, autograder: Path, out: Path) -> dict:
-    out.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "otter",
-        "run",
-        "-a",
-        str(autograder),
-        "-o",
-        str(out),
-        str(notebook),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=out)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return json.loads((out / "results.json").read_text())
-
-
-def per_question(results: dict) -> dict[str, float]:
-    return {t["name"]: t["score"] for t in results["tests"] if "score" in t}
 
 
 def test_solution_notebook_gets_full_marks(built, tmp_path):
