@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -30,6 +31,7 @@ from solutions import cases, reference
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "assignment" / "rnn_lstm.ipynb"
 PACKAGE = ROOT / "grader"
+INSTALLABLE = "rnn_grader"
 BODY_MARK = "# reference body: "
 HELPERS_MARK = "# reference helpers: "
 
@@ -94,7 +96,33 @@ def stage(folder: Path, case_dir: Path) -> Path:
     (folder / "grader" / "data").mkdir()
     shutil.copy(case_dir / "public_cases.json", folder / "grader" / "data" / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", folder / "hidden_cases.json")
+    installable(folder / INSTALLABLE)
     return target
+
+
+def installable(folder: Path) -> Path:
+    """A pip-installable copy of the grader package, for the autograder image: otter grade and
+    Gradescope import the plugin from the environment that setup.sh builds, so the master
+    notebook's config lists this folder as a requirement (an autograder-only file)."""
+    shutil.copytree(
+        PACKAGE, folder / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "data")
+    )
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dependencies = ", ".join(f'"{d}"' for d in project["dependencies"])
+    (folder / "pyproject.toml").write_text(
+        "[build-system]\n"
+        'requires = ["setuptools>=68"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        "[project]\n"
+        f'name = "{project["name"]}"\n'
+        f'version = "{project["version"]}"\n'
+        f'requires-python = "{project["requires-python"]}"\n'
+        f"dependencies = [{dependencies}]\n\n"
+        "[tool.setuptools]\n"
+        'packages = ["grader"]\n',
+        encoding="utf-8",
+    )
+    return folder
 
 
 def run_assign(master: Path, out: Path) -> None:
