@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from grader import probe, spec
+from grader.compare import mismatches
 from solutions import reference
 from solutions.mistakes import MISTAKES, build
 
@@ -168,14 +169,6 @@ def _request(fn_spec, args, calls, capture):
     return {"function": fn_spec.name, "args": args, "stubs": stubs, "capture": capture}
 
 
-def _differs(a, b):
-    try:
-        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    except (TypeError, ValueError):
-        return True
-    return a.shape != b.shape or not np.allclose(a, b, rtol=1e-7, atol=1e-10)
-
-
 def _output_diffs(fn_spec, record, expected):
     if not record["ok"]:
         return None
@@ -191,16 +184,10 @@ def _output_diffs(fn_spec, record, expected):
     return diffs
 
 
-def _structure_differs(a, b):
-    if isinstance(b, (tuple, list)):
-        if not isinstance(a, (tuple, list)) or len(a) != len(b) or type(a) is not type(b):
-            return True
-        return any(_structure_differs(x, y) for x, y in zip(a, b))
-    if isinstance(b, dict):
-        if not isinstance(a, dict) or set(a) != set(b):
-            return True
-        return any(_structure_differs(a[k], b[k]) for k in b)
-    return _differs(a, b)
+def _structure_differs(a, b) -> bool:
+    """Whether `a` differs from `b` by the grader's own comparison (so a fingerprint records
+    exactly what the grader will see as wrong)."""
+    return bool(mismatches(a, b))
 
 
 def _call_diffs(record, calls):
