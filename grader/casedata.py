@@ -3,6 +3,7 @@ reference intermediates and fingerprints of known mistakes. Read here, never com
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from grader.errors import CaseDataError
 SCHEMA = 1
 SETS = ("public", "hidden")
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+DIGESTS = "case_digests.json"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class CaseData:
     mistakes: dict[str, dict] = field(default_factory=dict)
     sets: tuple[str, ...] = ()
     paths: tuple[Path, ...] = ()
+    inputs_only: bool = False
+    digests: dict[str, str] = field(default_factory=dict)
 
     def public_file(self) -> Path | None:
         """The public case file, which may be shown to the student's kernel."""
@@ -48,16 +52,39 @@ class CaseData:
         return self.cases.get(name, ())
 
 
-def _read(path: Path) -> dict:
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_digest(path: Path, data: bytes) -> str:
+    """The file's SHA-256, checked against the build's record of it (DIGESTS beside it)."""
+    found = digest(data)
+    manifest = path.parent / DIGESTS
+    if manifest.is_file():
+        try:
+            expected = json.loads(manifest.read_text(encoding="utf-8")).get(path.name)
+        except (OSError, ValueError, AttributeError):
+            raise CaseDataError(f"the digest file {manifest} cannot be read") from None
+        if expected is not None and expected != found:
+            raise CaseDataError(
+                f"the case file {path} has changed since the build (SHA-256 {found[:12]}…, "
+                f"the build recorded {str(expected)[:12]}…); rebuild with `python -m grader build`"
+            )
+    return found
+
+
+def _read(path: Path) -> tuple[dict, str]:
     try:
-        raw = probe.decode(json.loads(path.read_text(encoding="utf-8")))
+        data = path.read_bytes()
+        found = _check_digest(path, data)
+        raw = probe.decode(json.loads(data.decode("utf-8")))
     except FileNotFoundError:
         raise CaseDataError(f"no case file at {path}; run `python -m grader build` first") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, TypeError, KeyError) as exc:
         raise CaseDataError(f"the case file {path} cannot be read: {exc}") from exc
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
         raise CaseDataError(f"the case file {path} is not of schema {SCHEMA}")
-    return raw
+    return raw, found
 
 
 def load(*paths: Path) -> CaseData:
@@ -65,8 +92,11 @@ def load(*paths: Path) -> CaseData:
     cases: dict[str, list[Case]] = {name: [] for name in spec.NAMES}
     mistakes: dict[str, dict] = {}
     sets = []
+    digests = {}
+    inputs_only = False
     for path in paths:
-        raw = _read(Path(path))
+        raw, digests[str(path)] = _read(Path(path))
+        inputs_only = inputs_only or bool(raw.get("inputs_only"))
         sets.append(raw["set"])
         mistakes.update(raw.get("mistakes", {}))
         for name, items in raw["cases"].items():
@@ -74,7 +104,12 @@ def load(*paths: Path) -> CaseData:
                 raise CaseDataError(f"the case file {path} has cases for unknown function {name!r}")
             cases[name].extend(Case(**item) for item in items)
     return CaseData(
-        {k: tuple(v) for k, v in cases.items()}, mistakes, tuple(sets), tuple(map(Path, paths))
+        {k: tuple(v) for k, v in cases.items()},
+        mistakes,
+        tuple(sets),
+        tuple(map(Path, paths)),
+        inputs_only,
+        digests,
     )
 
 

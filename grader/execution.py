@@ -1,38 +1,71 @@
-"""Running a submission top to bottom in a fresh kernel, and keeping that kernel for the probes."""
+"""Running a submission top to bottom in a fresh, contained kernel, and keeping that kernel for
+the probes.
+
+Each kernel runs in a sandbox of its own (grader.sandbox) and talks to the grader over ZeroMQ
+IPC sockets in a private channel folder; its standard streams are not the grader's. Every limit
+is enforced from outside: a cell that runs past its time is not interrupted but killed, with
+every process the submission started, and so is a submission past its total budget.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import zmq
+import zmq.asyncio
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader.records import CellRun, RunRecord
+from grader import sandbox
+from grader.records import CellRun, Finding, RunRecord
 
-KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60
 TIMEOUT_ENAME = "CellTimeout"
-STUCK_CHECK_SECONDS = 15
 MAX_TEXT = 4000
+MAX_MESSAGE_BYTES = 96 * 1024**2  # one ZeroMQ message from the kernel (a probe record fits)
+MAX_CELL_OUTPUT = 1024**2  # output kept per cell (the grader reads the first MAX_TEXT of it)
+MAX_RUN_OUTPUT = 32 * 1024**2  # output kept per kernel
+MAX_RECORDS = 2  # record outputs kept per request: one is right, a second shows tampering
+RECORD_MIME = "application/vnd.rnn-grader.record+json"
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Time limits for one submission.
+    """Limits for one submission.
 
-    cell_seconds: how long one notebook cell may run before it is interrupted.
+    cell_seconds: how long one notebook cell may run before its kernel is killed.
     probe_seconds: how long one call of a student function may run.
+    submission_seconds: wall-clock budget of the whole submission (every run and re-run of the
+        notebook and every probe); past it, the kernel is killed and nothing more is run.
+    containment: the sandbox and its resource limits (grader.sandbox.Containment).
     """
 
     cell_seconds: float = 60.0
     probe_seconds: float = 30.0
+    submission_seconds: float = 600.0
+    containment: sandbox.Containment = field(default_factory=sandbox.Containment)
+
+
+class Budget:
+    """The wall-clock time a submission has left."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
 
 
 def cell_text(outputs: list) -> str:
@@ -48,38 +81,111 @@ def cell_text(outputs: list) -> str:
             parts.append((text if isinstance(text, str) else "".join(text)) + "\n")
         elif kind == "error":
             parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}\n")
+        if sum(map(len, parts)) >= MAX_TEXT:
+            break
     return "".join(parts)[:MAX_TEXT]
 
 
 def _error_of(outputs: list) -> tuple[str, str] | None:
     for out in outputs or []:
         if out.get("output_type") == "error":
-            return str(out.get("ename", "")), str(out.get("evalue", ""))[:MAX_TEXT]
+            return str(out.get("ename", ""))[:200], str(out.get("evalue", ""))[:MAX_TEXT]
     return None
 
 
+def _size(content: dict) -> int:
+    if "text" in content:
+        return len(str(content["text"]))
+    data = content.get("data")
+    if isinstance(data, dict):
+        return sum(len(str(v)) for v in data.values())
+    return len(str(content.get("traceback", ""))) + len(str(content.get("evalue", "")))
+
+
 class _Client(NotebookClient):
-    """Remembers that the last cell ran into its time limit."""
+    """Keeps a bounded amount of what the kernel prints, and the probe records apart."""
 
-    timed_out = False
+    cell_bytes = 0
+    run_bytes = 0
+    dropped = 0
 
-    async def _async_handle_timeout(self, timeout, cell=None):
-        self.timed_out = True
-        return await super()._async_handle_timeout(timeout, cell)
+    def start_cell(self) -> None:
+        self.cell_bytes = 0
+        self.records: list[str] = []
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content") or {}
+        data = content.get("data") if isinstance(content, dict) else None
+        if isinstance(data, dict) and RECORD_MIME in data:
+            if len(self.records) < MAX_RECORDS:
+                self.records.append(str(data[RECORD_MIME]))
+            return None
+        size = _size(content) if isinstance(content, dict) else 0
+        if self.cell_bytes + size > MAX_CELL_OUTPUT or self.run_bytes + size > MAX_RUN_OUTPUT:
+            self.dropped += 1
+            return None
+        self.cell_bytes += size
+        self.run_bytes += size
+        return super().output(outs, msg, display_id, cell_index)
+
+    def on_comm_open(self, *args, **kwargs):  # widgets are not graded; their state is not kept
+        return None
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel is launched inside grader.sandbox, talking over IPC
+    sockets in a private channel folder, with no standard streams shared with the grader."""
+
+    def setup_sandbox(self, seed: Path, channel: Path, scratch: Path, containment, bwrap):
+        self.seed, self.channel, self.scratch = seed, channel, scratch
+        self.containment, self.bwrap = containment, bwrap
+        self.transport = "ipc"
+        self.ip = str(channel / "kernel")
+        self.connection_file = str(channel / "kernel.json")
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.context = context
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        argv = ["-m", "ipykernel_launcher", "-f", self.connection_file]
+        if self.bwrap is None:
+            return sandbox.unwrapped(argv, self.seed, self.scratch, self.containment)
+        return sandbox.wrap(argv, self.seed, self.channel, self.containment, self.bwrap)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.uid is not None:  # the connection file is written 0600 by the grader's user
+            os.chown(self.connection_file, self.uid, self.uid)
+        kw.update(
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=sandbox.environment(str(self.scratch)) if self.bwrap is None else {},
+            cwd="/",
+        )
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def client(self, **kwargs):
+        kwargs.setdefault("context", self.context)
+        return super().client(**kwargs)
+
+    def kernel_pid(self) -> int | None:
+        return getattr(self.provisioner, "pid", None)
 
 
 class KernelSession:
     """A fresh kernel that ran the notebook; `execute` runs more code in it.
 
-    Use through `fresh_kernel`, which starts the kernel in an empty working folder and shuts
-    it down (and removes the folder) on exit.
+    Use through `fresh_kernel`, which starts the kernel in a sandbox of its own and kills it,
+    with every process it started, on exit.
     """
 
-    def __init__(self, client: NotebookClient, workdir: Path, limits: Limits):
+    def __init__(self, client: _Client, km: SandboxedKernelManager, limits: Limits, budget):
         self.client = client
-        self.workdir = workdir
+        self.km = km
         self.limits = limits
+        self.budget = budget
         self.alive = True
+        self.out_of_time = False
 
     def run_notebook(self, nb: nbformat.NotebookNode) -> RunRecord:
         """Execute every code cell in order, continuing past errors."""
@@ -93,50 +199,65 @@ class KernelSession:
                 continue
             run = self._run_cell(cell, index, self.limits.cell_seconds)
             cells.append(run)
-            if run.status == "timeout" and not self._responsive():
+            if run.status == "timeout":
                 status = "timeout"
-                self.alive = False
-            if run.status == "died":
+            if run.status == "died" and status == "ok":
                 status = "kernel_died"
-        if status == "ok" and any(c.status in ("error", "timeout") for c in cells):
-            status = "timeout" if any(c.status == "timeout" for c in cells) else "errors"
+        if status == "ok" and any(c.status == "error" for c in cells):
+            status = "errors"
         return RunRecord(status=status, cells=tuple(cells))
 
     def _run_cell(self, cell, index: int, seconds: float) -> CellRun:
-        self.client.timeout = int(max(1, seconds))
-        self.client.timed_out = False
+        left = self.budget.left()
+        if left <= 0:
+            self.out_of_time = True
+            self.kill()
+            budget = f"the submission used all of its {self.budget.seconds:g} s"
+            return CellRun(index, "timeout", TIMEOUT_ENAME, budget, "")
+        allowed = min(seconds, left)
+        self.client.timeout = max(1, int(allowed + 0.999))
+        self.client.start_cell()
         try:
             self.client.execute_cell(cell, index)
-        except DeadKernelError:
-            self.alive = False
-            return CellRun(index, "died", "DeadKernelError", "the kernel died", "")
         except CellTimeoutError:
+            self.kill()
+            if allowed < seconds:
+                self.out_of_time = True
+                return CellRun(
+                    index,
+                    "timeout",
+                    TIMEOUT_ENAME,
+                    f"the submission used all of its {self.budget.seconds:g} s",
+                    "",
+                )
             return CellRun(index, "timeout", TIMEOUT_ENAME, f"ran longer than {seconds:g} s", "")
+        except DeadKernelError:
+            self.kill()
+            return CellRun(index, "died", "DeadKernelError", "the kernel died", "")
         except Exception as exc:  # nbclient raises a few others on a broken kernel
-            self.alive = False
+            self.kill()
             return CellRun(index, "died", type(exc).__name__, str(exc)[:MAX_TEXT], "")
         text = cell_text(cell.get("outputs", []))
         error = _error_of(cell.get("outputs", []))
-        if self.client.timed_out or (error and error[0] == TIMEOUT_ENAME):
-            # nbclient interrupted the cell; the kernel's KeyboardInterrupt is not the cell's error
-            return CellRun(index, "timeout", TIMEOUT_ENAME, f"ran longer than {seconds:g} s", text)
         if error:
             return CellRun(index, "error", error[0], error[1], text)
         return CellRun(index, "ok", "", "", text)
 
-    def _responsive(self) -> bool:
-        probe = nbformat.v4.new_code_cell("pass")
-        return self._run_cell(probe, -1, STUCK_CHECK_SECONDS).status == "ok"
-
-    def execute(self, code: str, seconds: float | None = None) -> CellRun:
-        """Run `code` in the kernel as an extra, unsaved cell."""
+    def execute(self, code: str, seconds: float | None = None) -> tuple[CellRun, list[str]]:
+        """Run `code` in the kernel as an extra, unsaved cell; returns its run and the probe
+        records it sent (RECORD_MIME outputs, at most MAX_RECORDS)."""
         if not self.alive:
-            return CellRun(-1, "died", "DeadKernelError", "the kernel had stopped", "")
+            return CellRun(-1, "died", "DeadKernelError", "the kernel had stopped", ""), []
         cell = nbformat.v4.new_code_cell(code)
         run = self._run_cell(cell, -1, seconds or self.limits.probe_seconds)
-        if run.status == "timeout" and not self._responsive():
-            self.alive = False
-        return run
+        return run, list(getattr(self.client, "records", []))
+
+    def kill(self) -> None:
+        """SIGKILL the kernel and every process of the submission; wait until they are gone."""
+        self.alive = False
+        pid = self.km.kernel_pid()
+        if pid is not None:
+            sandbox.kill_tree(pid, self.km.uid)
 
 
 _OTTER_NOTEBOOK = re.compile(r"""otter\.Notebook\(\s*(?:nb_path\s*=\s*)?["']([^"']+)["']""")
@@ -147,8 +268,43 @@ def expected_names(nb: nbformat.NotebookNode) -> set[str]:
     names = set()
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
-            names.update(Path(m).name for m in _OTTER_NOTEBOOK.findall(cell.get("source", "")))
+            for match in _OTTER_NOTEBOOK.findall(cell.get("source", "")):
+                name = Path(match).name
+                if name not in ("", ".", ".."):
+                    names.add(name)
     return names
+
+
+def containment_notice(limits: Limits) -> Finding | None:
+    """The loud notice for a kernel that runs without the sandbox (None when it has one).
+
+    Raises sandbox.SandboxUnavailable when the sandbox is required and cannot start.
+    """
+    mode = limits.containment.mode
+    if mode is sandbox.Mode.OFF:
+        return Finding("sandbox-off", sandbox.notice_text("it was turned off (--sandbox off)"))
+    reason = sandbox.availability(limits.containment)
+    if reason is None:
+        return None
+    if mode is sandbox.Mode.REQUIRED:
+        raise sandbox.SandboxUnavailable(reason)
+    return Finding("sandbox-unavailable", sandbox.notice_text(reason))
+
+
+def _seed(folder: Path, nb, filename: str, support: tuple[Path, ...]) -> None:
+    """What the kernel's scratch folder starts with: the notebook (under its own name and the
+    name it opens itself under) and the public support files."""
+    folder.mkdir()
+    for name in {Path(filename).name, *expected_names(nb)}:
+        nbformat.write(nb, folder / name)
+    for path in support:
+        target = folder / path.name
+        if path.is_dir():
+            shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(path, target)
+    for entry in [folder, *folder.rglob("*")]:
+        entry.chmod(0o755 if entry.is_dir() else 0o644)
 
 
 @contextlib.contextmanager
@@ -157,28 +313,57 @@ def fresh_kernel(
     filename: str,
     limits: Limits | None = None,
     support: tuple[Path, ...] = (),
+    budget: Budget | None = None,
 ) -> Iterator[KernelSession]:
-    """A new kernel whose working folder holds a copy of the submission (under its own name and
-    the name it opens itself under) and the `support` files (public data only)."""
+    """A new contained kernel whose working folder holds a copy of the submission and the
+    `support` files (public data only). On exit every process of it is killed."""
     limits = limits or Limits()
-    workdir = Path(tempfile.mkdtemp(prefix="rnn-grader-"))
+    budget = budget or Budget(limits.submission_seconds)
+    use_sandbox = (
+        limits.containment.mode is not sandbox.Mode.OFF
+        and sandbox.availability(limits.containment) is None
+    )
+    top = Path(tempfile.mkdtemp(prefix="rnn-grader-"))
     try:
-        for name in {Path(filename).name, *expected_names(nb)}:
-            nbformat.write(nb, workdir / name)
-        for path in support:
-            shutil.copy(path, workdir / path.name)
+        top.chmod(0o711)
+        seed, channel, scratch = top / "seed", top / "channel", top / "scratch"
+        _seed(seed, nb, filename, support)
+        channel.mkdir(mode=0o700)
+        uid = sandbox.kernel_uid()
+        if not use_sandbox:  # the fallback's kernel writes in a folder of the host's
+            scratch.mkdir(mode=0o700)
+            uid = sandbox.fallback_uid()
+            if uid is not None:
+                os.chown(scratch, uid, uid)
+        if uid is not None:
+            os.chown(channel, uid, uid)
+        km = SandboxedKernelManager(kernel_name="python3")
+        km.setup_sandbox(
+            seed,
+            channel,
+            scratch,
+            limits.containment,
+            sandbox.bwrap_path() if use_sandbox else None,
+        )
+        km.uid = uid
         client = _Client(
             nb,
+            km=km,
             timeout=int(limits.cell_seconds),
-            startup_timeout=STARTUP_TIMEOUT,
-            kernel_name=KERNEL_NAME,
+            startup_timeout=int(min(STARTUP_TIMEOUT, max(1, budget.left()))),
             allow_errors=True,
-            interrupt_on_timeout=True,
-            error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "interrupted", "traceback": []},
+            interrupt_on_timeout=False,
             record_timing=False,
-            resources={"metadata": {"path": str(workdir)}},
+            store_widget_state=False,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(scratch)}},
         )
+        session = None
         with client.setup_kernel():
-            yield KernelSession(client, workdir, limits)
+            session = KernelSession(client, km, limits, budget)
+            try:
+                yield session
+            finally:
+                session.kill()
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(top, ignore_errors=True)

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from grader import probe, spec
 from grader.casedata import Case, CaseData
-from grader.execution import KernelSession
+from grader.execution import RECORD_MIME, KernelSession
 
 Runner = Callable[[dict], dict]
 PROBE_VAR = "__rnn_grader_probe__"
-MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -91,13 +90,15 @@ def failed_record(name: str, kind: str, message: str) -> dict:
 
 
 class KernelRunner:
-    """Runs requests in the student's kernel and reads the records back as data."""
+    """Runs requests in the student's kernel and reads the records back as data.
+
+    The record comes back as one display message on the kernel's own channel (bounded in size
+    by the channel), is parsed as JSON and decoded into plain values only; a request that sends
+    back no record, or more than one, gets a failed record instead.
+    """
 
     def __init__(self, session: KernelSession):
         self.session = session
-        self.folder = session.workdir / ".records"
-        self.folder.mkdir(exist_ok=True)
-        self.count = 0
         source = Path(probe.__file__).read_text(encoding="utf-8")
         # installed afresh with every request, so nothing a student function did to the probe
         # during one call carries over to the next
@@ -108,34 +109,41 @@ class KernelRunner:
 
     def __call__(self, request: dict) -> dict:
         name = request["function"]
-        self.count += 1
-        out = self.folder / f"record-{self.count}.json"
         payload = json.dumps(probe.encode(request))
-        code = self.install + f"{PROBE_VAR}['run_json'](globals(), {payload!r}, {str(out)!r})"
-        run = self.session.execute(code)
+        code = (
+            self.install
+            + f"{PROBE_VAR}['run_json'](globals(), {payload!r}, "
+            + f"get_ipython().display_pub.publish, {RECORD_MIME!r})"
+        )
+        run, records = self.session.execute(code)
         if run.status == "timeout":
+            if self.session.out_of_time:
+                return failed_record(name, "Timeout", run.evalue)
             seconds = self.session.limits.probe_seconds
             return failed_record(name, "Timeout", f"did not return within {seconds:g} s")
         if run.status in ("died", "skipped"):
             return failed_record(name, "KernelDied", "the kernel stopped while running it")
-        try:
-            if out.stat().st_size > MAX_RECORD_BYTES:
-                return failed_record(
-                    name, "RecordTooLarge", "returned more data than the grader reads"
-                )
-            record = probe.decode(json.loads(out.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, RecursionError) as exc:
-            detail = f"{run.ename}: {run.evalue}" if run.status == "error" else str(exc)
+        if len(records) != 1:
+            detail = f"{run.ename}: {run.evalue[:160]}" if run.status == "error" else ""
+            what = "no result" if not records else "more than one result"
             return failed_record(
                 name,
-                "GraderChannelBroken",
-                f"the grader could not read the result back ({detail[:200]})",
+                "RecordMissing" if not records else "RecordForged",
+                f"the call sent back {what}"
+                + (f" ({detail})" if detail else "")
+                + "; code in the notebook interfered with the grader's probe",
             )
-        finally:
-            out.unlink(missing_ok=True)
+        try:
+            record = probe.decode(json.loads(records[0]))
+        except Exception as exc:  # any malformed record is the kernel's doing, never ours
+            return failed_record(
+                name,
+                "RecordUnreadable",
+                f"the result the call sent back is not plain data ({str(exc)[:160]})",
+            )
         if not well_formed(record, name):
             return failed_record(
-                name, "GraderChannelBroken", "the result read back was not a record"
+                name, "RecordUnreadable", "the result the call sent back was not a record"
             )
         return record
 

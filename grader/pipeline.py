@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
 
 from grader import isolation, spec, staleness
+from grader.bundle import write_student_files
 from grader.casedata import CaseData
 from grader.diagnosis import judge
-from grader.execution import Limits, fresh_kernel
+from grader.execution import Budget, Limits, containment_notice, fresh_kernel
 from grader.intake import read_submission
 from grader.records import CellRun, Finding, FunctionResult, Report, RunRecord
+from grader.sandbox import SandboxUnavailable
 from grader.scoring import function_result, with_blame
 
 KERNEL_FAILED = (
@@ -26,8 +29,13 @@ INTERNAL_ERROR = (
     "The grader itself failed on this submission ({error}); it was not graded. "
     "Please report this with the submission attached."
 )
-MAX_RERUNS = 4
-MAX_RESTARTS = 8
+MAX_RERUNS = 3
+MAX_RESTARTS = 4
+OUT_OF_TIME = "not run: the submission used all of its {seconds:g} s"
+OUT_OF_TIME_NOTICE = (
+    "Grading stopped at the submission's time budget of {seconds:g} s: what had not run by "
+    "then scored nothing. The notebook or its functions run far longer than they should."
+)
 RERUN = (
     "Cell(s) {cells} stopped the kernel (it died or stopped answering); the functions were "
     "checked in a second fresh kernel that skipped those cells."
@@ -54,8 +62,9 @@ class _Kernels:
     that kernel, the next request gets a new kernel that runs the notebook again (at most
     MAX_RESTARTS times), so one function's crash does not cost the others their points."""
 
-    def __init__(self, nb, name, limits, support):
+    def __init__(self, nb, name, limits, support, budget):
         self.nb, self.name, self.limits, self.support = nb, name, limits, support
+        self.budget = budget
         self.stack = contextlib.ExitStack()
         self.session = None
         self.runner = None
@@ -66,7 +75,7 @@ class _Kernels:
         self.stack.close()
         executed = copy.deepcopy(self.nb)
         self.session = self.stack.enter_context(
-            fresh_kernel(executed, self.name, self.limits, self.support)
+            fresh_kernel(executed, self.name, self.limits, self.support, self.budget)
         )
         run = self.session.run_notebook(executed)
         self.runner = isolation.KernelRunner(self.session) if self.session.alive else None
@@ -82,6 +91,10 @@ class _Kernels:
             return isolation.failed_record(
                 function, "KernelDied", f"not run: calling {', '.join(known)} stops the kernel"
             )
+        if self.budget.left() <= 0:
+            return isolation.failed_record(
+                function, "Timeout", OUT_OF_TIME.format(seconds=self.budget.seconds)
+            )
         if not self.session.alive and self.restarts < MAX_RESTARTS:
             self.restarts += 1
             self.start()
@@ -96,13 +109,13 @@ class _Kernels:
         self.stack.close()
 
 
-def _run_and_probe(nb, name, limits, support, cases):
+def _run_and_probe(nb, name, limits, support, cases, budget):
     """Run the notebook in a fresh kernel, then probe every function.
 
     Returns the run's record and the evidence, or None when the notebook itself stops the
     kernel.
     """
-    kernels = _Kernels(nb, name, limits, support)
+    kernels = _Kernels(nb, name, limits, support, budget)
     try:
         run = kernels.start()
         if not kernels.session.alive:
@@ -181,25 +194,45 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
 
     saved = intake.notebook
     notices = list(intake.notices)
-    support = tuple(p for p in [cases.public_file()] if p is not None)
     try:
-        run, evidence = _run_and_probe(saved, name, limits, support, cases)
-        skipped: dict[int, CellRun] = {}
-        latest = run
-        for _ in range(MAX_RERUNS):
-            if evidence is not None or not _stoppers(latest):
-                break
-            skipped.update({c.index: c for c in _stoppers(latest)})
-            trimmed = _without(saved, skipped.values())
-            latest, evidence = _run_and_probe(trimmed, name, limits, support, cases)
-        if skipped and evidence is not None:
-            cells = ", ".join(str(i + 1) for i in sorted(skipped))
-            notices.append(Finding("checked-without-cells", RERUN.format(cells=cells)))
-    except Exception as exc:  # kernel start-up failures come in many types; all end the same way
-        message = KERNEL_FAILED.format(error=f"{type(exc).__name__}: {str(exc)[:200]}")
-        notices.append(Finding("kernel-failed", message))
-        return Report(name, RunRecord("kernel_died"), (), _ungraded(message), tuple(notices))
+        contained = containment_notice(limits)
+    except SandboxUnavailable as exc:
+        notice = Finding("sandbox-required", str(exc))
+        return Report(name, RunRecord("not_run"), (), _ungraded(str(exc)), (*notices, notice))
+    if contained is not None:
+        notices.append(contained)
+    budget = Budget(limits.submission_seconds)
+    with tempfile.TemporaryDirectory(prefix="rnn-grader-files-") as files:
+        support = write_student_files(cases, Path(files))
+        try:
+            run, evidence, skipped = _runs(saved, name, limits, support, cases, budget)
+        except Exception as exc:  # kernel start-up failures come in many types
+            message = KERNEL_FAILED.format(error=f"{type(exc).__name__}: {str(exc)[:200]}")
+            notices.append(Finding("kernel-failed", message))
+            return Report(name, RunRecord("kernel_died"), (), _ungraded(message), tuple(notices))
+    if budget.left() <= 0:
+        notices.append(Finding("out-of-time", OUT_OF_TIME_NOTICE.format(seconds=budget.seconds)))
+    if evidence is not None and skipped:
+        cells = ", ".join(str(i + 1) for i in sorted(skipped))
+        notices.append(Finding("checked-without-cells", RERUN.format(cells=cells)))
+    return _judged(name, saved, run, evidence, cases, notices)
 
+
+def _runs(saved, name, limits, support, cases, budget):
+    """The first run, and re-runs without the cells that stopped the kernel (bounded)."""
+    run, evidence = _run_and_probe(saved, name, limits, support, cases, budget)
+    skipped: dict[int, CellRun] = {}
+    latest = run
+    for _ in range(MAX_RERUNS):
+        if evidence is not None or not _stoppers(latest) or budget.left() <= 0:
+            break
+        skipped.update({c.index: c for c in _stoppers(latest)})
+        trimmed = _without(saved, skipped.values())
+        latest, evidence = _run_and_probe(trimmed, name, limits, support, cases, budget)
+    return run, evidence, skipped
+
+
+def _judged(name, saved, run, evidence, cases, notices) -> Report:
     if evidence is None:
         stopped = _stoppers(run)
         where = f"in cell {stopped[0].index + 1}" if stopped else "while the notebook ran"

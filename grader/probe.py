@@ -30,6 +30,7 @@ MAX_ARRAY_ELEMENTS = 2_000_000
 MAX_DEPTH = 16
 MAX_FRAMES = 64
 MAX_REPR = 200
+MAX_STRING = 100_000
 STUB_TAG = "__rnn_grader_stub__"
 PROBE_FILENAME = "<grader-probe>"
 _THIS_FILE = globals().get("__file__", PROBE_FILENAME)
@@ -42,12 +43,20 @@ def encode(value, depth=0):
     """A JSON-ready form of `value` that `decode` turns back into equal values of the same types."""
     if depth > MAX_DEPTH:
         return {"__obj__": "nested too deep", "repr": ""}
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str.__str__(value)[:MAX_STRING]
+    if isinstance(value, Opaque):
+        return {"__obj__": value.type_name, "repr": value.text}
     if isinstance(value, int) and not isinstance(value, bool):
         return value if abs(value) < 2**53 else {"__obj__": "int", "repr": str(value)[:MAX_REPR]}
+    if isinstance(value, np.generic):
+        if value.dtype.hasobject or value.dtype.fields is not None:
+            return {"__obj__": type(value).__name__, "repr": _short_repr(value)}
+        return {"__np__": [value.dtype.str, base64.b64encode(value.tobytes()).decode()]}
     if isinstance(value, float):
-        return {"__float__": repr(value)}
+        return {"__float__": float.__repr__(value)}
     if isinstance(value, np.ndarray):
         if value.dtype.hasobject or value.dtype.fields is not None:
             return {"__obj__": f"ndarray[{value.dtype}]", "repr": _short_repr(value)}
@@ -55,8 +64,6 @@ def encode(value, depth=0):
             return {"__obj__": "ndarray too large", "repr": f"shape {tuple(value.shape)}"}
         data = np.ascontiguousarray(value).tobytes()
         return {"__nd__": [value.dtype.str, list(value.shape), base64.b64encode(data).decode()]}
-    if isinstance(value, np.generic):
-        return {"__np__": [value.dtype.str, base64.b64encode(value.tobytes()).decode()]}
     if isinstance(value, tuple):
         return {"__tuple__": [encode(v, depth + 1) for v in value]}
     if isinstance(value, list):
@@ -74,10 +81,21 @@ def decode(obj):
         return obj
     if "__nd__" in obj:
         dtype, shape, data = obj["__nd__"]
-        return np.frombuffer(base64.b64decode(data), dtype=np.dtype(dtype)).reshape(shape).copy()
+        dtype = _plain_dtype(dtype)
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+        ):
+            raise ValueError("an encoded array has a malformed shape")
+        size = 1
+        for n in shape:
+            size *= n
+        if size > MAX_ARRAY_ELEMENTS or len(data) > (size * dtype.itemsize * 4) // 3 + 4:
+            raise ValueError(f"an encoded array declares shape {shape[:8]}, over the limit")
+        return np.frombuffer(base64.b64decode(data), dtype=dtype).reshape(shape).copy()
     if "__np__" in obj:
         dtype, data = obj["__np__"]
-        return np.frombuffer(base64.b64decode(data), dtype=np.dtype(dtype))[0]
+        dtype = _plain_dtype(dtype)
+        return np.frombuffer(base64.b64decode(data[:64]), dtype=dtype)[0]
     if "__float__" in obj:
         return float(obj["__float__"])
     if "__tuple__" in obj:
@@ -87,6 +105,14 @@ def decode(obj):
     if "__obj__" in obj:
         return Opaque(obj["__obj__"], obj.get("repr", ""))
     raise ValueError(f"unknown encoded value with keys {sorted(obj)[:5]}")
+
+
+def _plain_dtype(text):
+    """A numeric dtype from its string, or ValueError (no objects, records or huge voids)."""
+    dtype = np.dtype(str(text)[:16])
+    if dtype.kind not in "biufc?" or dtype.itemsize > 32:
+        raise ValueError(f"an encoded array has the dtype {dtype}, which is not a number")
+    return dtype
 
 
 class Opaque:
@@ -123,6 +149,8 @@ def snapshot(value, depth=0):
     if depth > MAX_DEPTH:
         return None
     if isinstance(value, np.ndarray):
+        if value.size > MAX_ARRAY_ELEMENTS:  # judged by its declared size, never copied
+            return Opaque("ndarray too large", f"shape {tuple(value.shape)}")
         return value.copy()
     if isinstance(value, tuple):
         return tuple(snapshot(v, depth + 1) for v in value)
@@ -296,10 +324,10 @@ def run(namespace, request):
     return record
 
 
-def run_json(namespace, request_text, out_path):
-    """Kernel entry point: decode a request, run it, write the encoded record to `out_path`."""
+def run_json(namespace, request_text, publish, mime):
+    """Kernel entry point: decode a request, run it, and send the encoded record to the grader
+    as one display message of type `mime` (over the kernel's channel, not through a file)."""
     request = decode(json.loads(request_text))
     record = run(namespace, request)
     record.pop("args_before", None)
-    with open(out_path, "w", encoding="utf-8") as fh:
-        json.dump(encode(record), fh)
+    publish({mime: json.dumps(encode(record))})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.casedata import DIGESTS, digest
 from grader.classroom import workflow
 from solutions import cases, reference
 
@@ -135,6 +137,14 @@ def run_assign(master: Path, out: Path) -> None:
         )
 
 
+def record_digests(folder: Path, names: tuple[str, ...]) -> Path:
+    """Write the SHA-256 of each case file beside them; loading checks it."""
+    digests = {name: digest((folder / name).read_bytes()) for name in names}
+    path = folder / DIGESTS
+    path.write_text(json.dumps(digests, indent=1), encoding="utf-8")
+    return path
+
+
 def build(out: Path) -> dict[str, Path]:
     """Build everything into `out`; returns the important paths."""
     out = out.resolve()
@@ -152,6 +162,7 @@ def build(out: Path) -> dict[str, Path]:
     (workflows / "classroom.yml").write_text(workflow(MASTER.name), encoding="utf-8")
     shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")
+    record_digests(out, ("public_cases.json", "hidden_cases.json"))
     shutil.rmtree(work, ignore_errors=True)
     zips = sorted((out / "autograder").glob("*.zip"))
     return {
