@@ -41,6 +41,7 @@ DEFAULT_PROCESSES = 64
 DEFAULT_FILE_SIZE = 256 * 1024**2
 DEFAULT_SCRATCH = 512 * 1024**2
 DEFAULT_CPU_SECONDS = 900
+KILL_WAIT_SECONDS = 5.0
 NAMESPACES = (  # --unshare-all less the user namespace, which is chosen per grader user below
     "--unshare-pid",
     "--unshare-net",
@@ -340,7 +341,7 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def kill_tree(pid: int, uid: int | None = None, wait_seconds: float = 5.0) -> None:
+def kill_tree(pid: int, uid: int | None = None, wait_seconds: float = KILL_WAIT_SECONDS) -> None:
     """SIGKILL `pid` and everything below it, and (when the kernels have a user of their own)
     every process of that user; return once they are gone or `wait_seconds` passed."""
     victims = [*descendants(pid), pid]
