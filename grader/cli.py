@@ -1,26 +1,24 @@
 """Command line: parses arguments and calls the importable functions; holds no grading logic.
 
 python -m grader check SUBMISSION.ipynb [--format text|json|html] [--cases DIR]
-python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR]
+python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR] [--jobs N]
 python -m grader build [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import csv
-import json
 import sys
 from pathlib import Path
 
 from grader import spec
+from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
 from grader.execution import Limits
 from grader.pipeline import check_submission
-from grader.records import Report
-from grader.report import RENDERERS, render_text, to_dict
+from grader.report import RENDERERS
+from grader.sandbox import DEFAULT_ADDRESS_SPACE, Containment, Mode
 
 DEFAULT_CASES = Path("dist")
 
@@ -43,7 +41,15 @@ def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
 
 
 def _limits(args) -> Limits:
-    return Limits(cell_seconds=args.cell_seconds, probe_seconds=args.probe_seconds)
+    containment = Containment(
+        mode=Mode(args.sandbox), address_space=int(args.memory_mb * 1024**2)
+    )
+    return Limits(
+        cell_seconds=args.cell_seconds,
+        probe_seconds=args.probe_seconds,
+        submission_seconds=args.submission_seconds,
+        containment=containment,
+    )
 
 
 def cmd_check(args) -> int:
@@ -54,6 +60,8 @@ def cmd_check(args) -> int:
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")
+    if report.run.status == "not_run":  # --sandbox required on a machine without the sandbox
+        return 3
     if args.require:
         return 0 if report.function(args.require).status == "pass" else 1
     return 0
@@ -63,71 +71,28 @@ def cmd_batch(args) -> int:
     cases, notes = _cases(args.cases)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     names = report_names(args.submissions)
     width = max(len(n) for n in names) + 2
-    limits = _limits(args)
-    rows = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        n = len(names)
-        reports = pool.map(check_submission, args.submissions, [cases] * n, [limits] * n)
-        for submission, name, report in zip(args.submissions, names, reports):
-            (out / f"{name}.json").write_text(json.dumps(to_dict(report), indent=2), "utf-8")
-            (out / f"{name}.txt").write_text(render_text(report), encoding="utf-8")
-            row = {
-                "submission": submission,
-                "report": f"{name}.json",
-                "score": report.score,
-                "max_score": report.max_score,
-                "run": report.run.status,
-            }
-            row.update({result.name: result.score for result in report.functions})
-            rows.append(row)
-            print(
-                f"{name:<{width}} {report.score:>5g} / {report.max_score:g}  "
-                f"run: {report.run.status}  {_headline(report)}",
-                flush=True,
-            )
-    with (out / "summary.csv").open("w", newline="", encoding="utf-8") as fh:
-        columns = ["submission", "report", "score", "max_score", "run", *spec.NAMES]
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"\n{len(rows)} submission(s); reports and summary.csv in {out}/")
+
+    def show(outcome: Outcome) -> None:
+        print(
+            f"{outcome.name:<{width}} {outcome.score:>5g} / {outcome.max_score:g}  "
+            f"run: {outcome.run}  {outcome.headline}",
+            flush=True,
+        )
+
+    batch = grade_batch(
+        args.submissions, cases, _limits(args), args.out, args.jobs, names, on_result=show
+    )
+    where = f"reports and summary.csv in {Path(args.out)}/"
+    if batch.interrupted:
+        print(
+            f"\ninterrupted: {len(batch.outcomes)} of {len(names)} submission(s) graded, "
+            f"{len(batch.missing)} missing; {where}"
+        )
+        return 130
+    print(f"\n{len(batch.outcomes)} submission(s); {where}")
     return 0
-
-
-def report_names(submissions: list[str]) -> list[str]:
-    """A distinct report name per submission: its stem, with its folder (then a number) added
-    when two submissions share a file name, so no report overwrites another."""
-    names: list[str] = []
-    for submission in submissions:
-        path = Path(submission)
-        name = path.stem
-        if name in names and path.parent.name:
-            name = f"{path.parent.name}-{path.stem}"
-        base, k = name, 2
-        while name in names:
-            name, k = f"{base}-{k}", k + 1
-        names.append(name)
-    return names
-
-
-def _headline(report: Report) -> str:
-    if report.run.status == "invalid_notebook" and report.notices:
-        return report.notices[0].message
-    stale = f"; stale state: {len(report.stale)} item(s)" if report.stale else ""
-    failing = [f for f in report.functions if f.status != "pass"]
-    if not failing:
-        return "all functions pass" + stale
-    roots = []
-    for f in failing:
-        for name in f.blame or (f.name,):
-            if name not in roots:
-                roots.append(name)
-    more = " …" if len(roots) > 4 else ""
-    return "root cause: " + ", ".join(roots[:4]) + more + stale
 
 
 def cmd_build(args) -> int:
@@ -162,6 +127,25 @@ def parser() -> argparse.ArgumentParser:
             type=float,
             default=30.0,
             help="time limit per call of a student function (default 30)",
+        )
+        sp.add_argument(
+            "--submission-seconds",
+            type=float,
+            default=600.0,
+            help="wall-clock budget of one submission, every run and probe (default 600)",
+        )
+        sp.add_argument(
+            "--sandbox",
+            choices=[m.value for m in Mode],
+            default=Mode.AUTO.value,
+            help="auto: bubblewrap where it starts, else limits only with a loud notice; "
+            "required: refuse to grade without it; off: limits only (default auto)",
+        )
+        sp.add_argument(
+            "--memory-mb",
+            type=float,
+            default=DEFAULT_ADDRESS_SPACE / 1024**2,
+            help="address space of a submission's kernel in MB (default 2048)",
         )
 
     check = sub.add_parser("check", help="check one submission and print the report")

@@ -1,0 +1,542 @@
+"""Grading many submissions so that no submission can stop, hang or lose the batch.
+
+The design: one fresh process per submission attempt (multiprocessing, "spawn"), at most `jobs`
+alive at once. The parent waits on every worker's exit sentinel and answer pipe with a deadline
+per worker, so it always knows which submission a dead or late worker was grading.
+- Each worker starts its own session: a signal a kernel sends to its parent's process group
+  (`killpg`) never reaches the batch, and Ctrl-C in the terminal reaches only the batch.
+  SIGINT and SIGTERM do nothing in a worker; it dies with the batch (Linux).
+- A worker sends its report back as JSON bytes on a pipe (bounded, parsed as data, never
+  unpickled). A worker that ends without a complete answer is replaced and its submission
+  queued again once; a second death gives it a "worker-died" record.
+- A worker still grading after the budget per submission (`limits.submission_seconds`) plus
+  a margin, counted from the moment it says it has started (so a slow start on a loaded
+  machine costs no one their budget), is killed with every process it started (all stopped
+  first, so none can fork, then SIGKILL to its process group and to each descendant found in
+  /proc); the submission gets a "timeout" record. A worker that has not started after
+  STARTUP_SECONDS counts as dead.
+- Each result is written (NAME.json, NAME.txt, then summary.csv, each through a temporary file
+  and `os.replace`) as soon as the worker's processes are gone. Ctrl-C or SIGTERM kills the
+  workers and leaves a summary with a row per submission, the missing ones marked.
+`ProcessPoolExecutor` cannot do this: when one worker dies, every pending future fails
+(BrokenProcessPool) without saying whose worker it was, and one late worker cannot be killed
+without breaking the pool. A spawned process costs about a second against several seconds of
+grading; as with any spawned process, a script that calls `grade_batch` needs the
+`if __name__ == "__main__":` guard. Processes that leave the worker's tree (double-forked
+daemons) are out of reach here; the sandbox's PID namespace ends those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import ctypes
+import io
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import spec
+from grader.casedata import CaseData
+from grader.execution import Limits
+from grader.pipeline import INTERNAL_ERROR, _ungraded, check_submission
+from grader.records import Finding, Report, RunRecord
+from grader.report import render_text, to_dict
+
+DEFAULT_BUDGET_SECONDS = 600.0
+MARGIN_SECONDS = 60.0
+STARTUP_SECONDS = 120.0
+STARTED = b"+"
+MAX_ATTEMPTS = 2
+MAX_ANSWER = 16 * 1024**2
+CHUNK = 1 << 16
+JOIN_SECONDS = 10.0
+PR_SET_PDEATHSIG = 1
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+COLUMNS = ["submission", "report", "score", "max_score", "run", *spec.NAMES, "status"]
+HEADLINE_NOTICES = ("worker-died", "submission-timeout", "internal-error", "kernel-failed")
+WORKER_DIED = (
+    "The process grading this submission stopped before it returned a result, on the first "
+    "try ({first}) and again when the submission was retried in a new process ({second}); it "
+    "was not graded. Code in the notebook that kills the grader's processes, or grading that "
+    "runs out of memory, does this."
+)
+TIMEOUT = (
+    "Grading took longer than {total:g} s (the budget per submission, {budget:g} s, plus a "
+    "margin of {margin:g} s), so the process grading it and every process it started were "
+    "killed; it was not graded."
+)
+UNREADABLE = "its result could not be read: {error}"
+
+GradeOne = Callable[[str, CaseData, Limits], Report]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the batch got for one submission.
+
+    status: "graded" (the engine's report), "worker-died", "timeout" or "grader-error" (the
+        function grading it raised, or its result could not be read).
+    report: the report's JSON contract (schema 1), as written to NAME.json.
+    attempts: how many worker processes it took (2 after a retry).
+    """
+
+    submission: str
+    name: str
+    status: str
+    report: dict
+    text: str
+    headline: str
+    attempts: int = 1
+
+    @property
+    def score(self) -> float:
+        return self.report["score"]
+
+    @property
+    def max_score(self) -> float:
+        return self.report["max_score"]
+
+    @property
+    def run(self) -> str:
+        return self.report["run"]["status"]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """How a batch ended: the outcomes in submission order, and the submissions left ungraded
+    when it was interrupted (Ctrl-C or SIGTERM)."""
+
+    outcomes: tuple[Outcome, ...]
+    missing: tuple[str, ...] = ()
+    interrupted: bool = False
+
+
+def grade_batch(
+    submissions: Sequence[str | Path],
+    cases: CaseData,
+    limits: Limits | None = None,
+    out_dir: str | Path = "out",
+    jobs: int = 1,
+    names: Sequence[str] | None = None,
+    *,
+    on_result: Callable[[Outcome], None] | None = None,
+    grade_one: GradeOne = check_submission,
+    margin_seconds: float = MARGIN_SECONDS,
+) -> Batch:
+    """Grade every submission in its own process, `jobs` at a time, writing NAME.json,
+    NAME.txt and summary.csv into `out_dir` as each one finishes; `on_result` is called after
+    each is written. `grade_one` grades one submission (a module-level function: it is sent
+    to a new process). Never raises for a submission; Ctrl-C returns the batch so far."""
+    subs = [str(s) for s in submissions]
+    names = list(names) if names is not None else report_names(subs)
+    if len(names) != len(subs) or len(set(names)) != len(names):
+        raise ValueError(f"need {len(subs)} distinct report names, got {names!r}")
+    try:
+        pickle.dumps(grade_one)
+    except Exception as exc:
+        raise TypeError(
+            f"grade_one must be importable by name (it runs in a new process); got {grade_one!r}"
+        ) from exc
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    limits = limits or Limits()
+    budget = float(getattr(limits, "submission_seconds", DEFAULT_BUDGET_SECONDS))
+    context = multiprocessing.get_context("spawn")
+    queue = deque(range(len(subs)))
+    attempts = [0] * len(subs)
+    deaths: list[list[str]] = [[] for _ in subs]
+    outcomes: dict[int, Outcome] = {}
+    running: dict[int, _Task] = {}
+    jobs = max(1, jobs)
+
+    def outcome(i: int, status: str, report: Report) -> Outcome:
+        rendered = _rendered(report)
+        return Outcome(subs[i], names[i], status, **rendered, attempts=attempts[i])
+
+    def died(i: int, how: str) -> Outcome | None:
+        deaths[i].append(how)
+        if attempts[i] < MAX_ATTEMPTS:
+            queue.append(i)
+            return None
+        message = WORKER_DIED.format(first=deaths[i][0], second=deaths[i][-1])
+        report = _not_graded(subs[i], "kernel_died", "worker-died", message)
+        return outcome(i, "worker-died", report)
+
+    def settle(i: int, task: _Task, late: bool) -> Outcome | None:
+        if late and not task.started:
+            return died(i, f"it had not started after {STARTUP_SECONDS:g} s")
+        if late:
+            total = budget + margin_seconds
+            message = TIMEOUT.format(total=total, budget=budget, margin=margin_seconds)
+            report = _not_graded(subs[i], "timeout", "submission-timeout", message)
+            return outcome(i, "timeout", report)
+        if task.oversize:
+            error = UNREADABLE.format(error=f"it was longer than {MAX_ANSWER} bytes")
+            return outcome(i, "grader-error", _grader_error(subs[i], error))
+        answer = task.answer_json()
+        if answer is None:
+            return died(i, _how(task.exitcode))
+        if not answer.get("ok"):
+            return outcome(i, "grader-error", _grader_error(subs[i], str(answer.get("error"))))
+        rendered = _rendered_answer(answer)
+        if rendered is None:
+            error = UNREADABLE.format(error="it lacks the report, its text or its headline")
+            return outcome(i, "grader-error", _grader_error(subs[i], error))
+        return Outcome(subs[i], names[i], "graded", **rendered, attempts=attempts[i])
+
+    interrupted = False
+    try:
+        with _sigterm_as_interrupt():
+            _write_summary(out, subs, names, outcomes, "pending")
+            while queue or running:
+                while queue and len(running) < jobs:
+                    i = queue.popleft()
+                    attempts[i] += 1
+                    seconds = budget + margin_seconds
+                    with _signals_held():
+                        running[i] = _start(context, grade_one, subs[i], cases, limits, seconds)
+                now = time.monotonic()
+                wait = max(0.0, min(t.deadline for t in running.values()) - now)
+                fds = [fd for t in running.values() for fd in t.waitables()]
+                ready = set(multiprocessing.connection.wait(fds, wait))
+                now = time.monotonic()
+                for i, task in list(running.items()):
+                    if task.fd in ready:
+                        task.read()
+                    exited = task.process.sentinel in ready
+                    if not (task.eof or exited or now >= task.deadline):
+                        continue
+                    late = not (task.eof or exited)
+                    with _signals_held():  # an interrupt now would leave it half ended
+                        task.end()
+                        del running[i]
+                    result = settle(i, task, late)
+                    if result is not None:
+                        _write_outcome(out, result)
+                        outcomes[i] = result
+                        _write_summary(out, subs, names, outcomes, "pending")
+                        if on_result is not None:
+                            on_result(result)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        for task in running.values():
+            task.end()
+        _write_summary(out, subs, names, outcomes, "interrupted")
+    missing = tuple(sub for i, sub in enumerate(subs) if i not in outcomes)
+    ordered = tuple(outcomes[i] for i in sorted(outcomes))
+    return Batch(ordered, missing, interrupted)
+
+
+@dataclass
+class _Task:
+    """One worker process and what it has sent so far.
+
+    seconds: how long it may grade once it has started (it sends STARTED first); until then
+        `deadline` is STARTUP_SECONDS after it was spawned.
+    """
+
+    process: multiprocessing.process.BaseProcess
+    reader: multiprocessing.connection.Connection
+    fd: int
+    seconds: float
+    deadline: float
+    started: bool = False
+    exitcode: int | None = None
+    answer: bytearray = field(default_factory=bytearray)
+    eof: bool = False
+    oversize: bool = False
+
+    def waitables(self) -> list[int]:
+        return [self.process.sentinel] + ([] if self.eof else [self.fd])
+
+    def read(self) -> None:
+        """Take what the pipe holds now, without blocking; note its end."""
+        while not self.eof:
+            try:
+                chunk = os.read(self.fd, CHUNK)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.eof = True
+                return
+            if not self.started:
+                self.started, chunk = True, chunk[len(STARTED) :]
+                self.deadline = time.monotonic() + self.seconds
+            self.answer += chunk
+            if len(self.answer) > MAX_ANSWER:
+                self.oversize = self.eof = True
+
+    def end(self) -> None:
+        """Kill the worker and everything it started, reap it, then read what it left."""
+        _kill_tree(self.process.pid)
+        self.process.join(JOIN_SECONDS)
+        self.exitcode = self.process.exitcode
+        self.read()
+        self.reader.close()
+        with contextlib.suppress(ValueError):  # still there after SIGKILL: left to the OS
+            self.process.close()
+
+    def answer_json(self) -> dict | None:
+        """The worker's complete answer, or None when it stopped before finishing it."""
+        try:
+            answer = json.loads(self.answer.decode("utf-8")) if self.eof else None
+        except ValueError:
+            return None
+        return answer if isinstance(answer, dict) else None
+
+
+def _start(context, grade_one: GradeOne, path: str, cases, limits, seconds: float) -> _Task:
+    """A worker grading `path`, given `seconds` once it has started (STARTUP_SECONDS before)."""
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_work,
+        args=(writer, grade_one, path, cases, limits, os.getpid()),
+        name=f"grade {Path(path).name}",
+    )
+    process.start()
+    writer.close()
+    os.set_blocking(reader.fileno(), False)
+    return _Task(process, reader, reader.fileno(), seconds, time.monotonic() + STARTUP_SECONDS)
+
+
+def _work(writer, grade_one: GradeOne, path: str, cases, limits, parent: int) -> None:
+    """In the worker: leave the batch's session, say it started, grade, send the answer."""
+    _detach(parent)
+    os.write(writer.fileno(), STARTED)
+    try:
+        data = json.dumps({"ok": True, **_rendered(grade_one(path, cases, limits))})
+    except Exception as exc:  # whatever grade_one raises becomes that submission's record
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+        data = json.dumps({"ok": False, "error": error})
+    view = memoryview(data.encode("utf-8"))
+    while view:
+        view = view[os.write(writer.fileno(), view) :]
+    writer.close()
+
+
+def _detach(parent: int) -> None:
+    """A session of its own; SIGINT and SIGTERM handled as no-ops (a handler, not SIG_IGN, so
+    the kernel it starts gets the default back) and only then unblocked (they were held since
+    the spawn, see `_signals_held`); on Linux, SIGKILL when the batch dies."""
+    os.setsid()
+    for sig in HELD_SIGNALS:
+        signal.signal(sig, _ignore)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _ignore(signum, frame) -> None:
+    """A signal a worker outlives."""
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL the worker `pid`, its process group and every descendant still linked to it.
+    Everything is stopped first, so nothing can fork while the tree is walked."""
+    stopped: set[int] = set()
+    _send(os.killpg, pid, signal.SIGSTOP)
+    while new := ({pid} | _descendants(pid)) - stopped:
+        for proc in new:
+            _send(os.kill, proc, signal.SIGSTOP)
+        stopped |= new
+    _send(os.killpg, pid, signal.SIGKILL)
+    for proc in stopped:
+        _send(os.kill, proc, signal.SIGKILL)
+
+
+def _send(kill: Callable[[int, int], None], target: int, sig: int) -> None:
+    with contextlib.suppress(OSError):  # gone already, or never became a group leader
+        kill(target, sig)
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from the parent ids in /proc (none where there is no /proc)."""
+    children: dict[int, list[int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while a worker is started and registered, then deliver them:
+    the batch is never interrupted with a worker it does not know of, and the new worker
+    (which inherits the blocked mask) cannot be stopped by Ctrl-C before it has left the
+    terminal's process group. Other threads (numpy's BLAS pool) may take the signal, so it
+    is also caught by a handler and raised again afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {sig: signal.signal(sig, lambda n, frame: caught.append(n)) for sig in HELD_SIGNALS}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the batch the way Ctrl-C does (in the main thread, where signals land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _how(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "it did not stop when killed"
+    if exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+        return f"killed by signal {-exitcode}"
+    return f"it exited with status {exitcode} before its result was complete"
+
+
+def _not_graded(path: str, run_status: str, code: str, message: str) -> Report:
+    notice = Finding(code, message)
+    return Report(Path(path).name, RunRecord(run_status), (), _ungraded(message), (notice,))
+
+
+def _grader_error(path: str, error: str) -> Report:
+    return _not_graded(path, "errors", "internal-error", INTERNAL_ERROR.format(error=error))
+
+
+def _rendered_answer(answer: dict) -> dict | None:
+    """The rendered report in a worker's answer, or None when a part is missing."""
+    report, text, head = answer.get("report"), answer.get("text"), answer.get("headline")
+    if not (isinstance(report, dict) and isinstance(text, str) and isinstance(head, str)):
+        return None
+    run = report.get("run")
+    if not (isinstance(run, dict) and "status" in run and {"score", "max_score"} <= report.keys()):
+        return None
+    return {"report": report, "text": text, "headline": head}
+
+
+def _rendered(report: Report) -> dict:
+    return {"report": to_dict(report), "text": render_text(report), "headline": headline(report)}
+
+
+def headline(report: Report) -> str:
+    """One line about a report: why it was not graded, or the root causes, or all pass."""
+    notices = [n for n in report.notices if n.code in HEADLINE_NOTICES]
+    if report.run.status == "invalid_notebook" and report.notices:
+        return report.notices[0].message
+    if notices:
+        return notices[0].message
+    stale = f"; stale state: {len(report.stale)} item(s)" if report.stale else ""
+    failing = [f for f in report.functions if f.status != "pass"]
+    if not failing:
+        return "all functions pass" + stale
+    roots: list[str] = []
+    for f in failing:
+        for name in f.blame or (f.name,):
+            if name not in roots:
+                roots.append(name)
+    more = " …" if len(roots) > 4 else ""
+    return "root cause: " + ", ".join(roots[:4]) + more + stale
+
+
+def report_names(submissions: Sequence[str | Path]) -> list[str]:
+    """A distinct report name per submission: its stem, with its folder (then a number) added
+    when two submissions share a file name, so no report overwrites another."""
+    names: list[str] = []
+    for submission in submissions:
+        path = Path(submission)
+        name = path.stem
+        if name in names and path.parent.name:
+            name = f"{path.parent.name}-{path.stem}"
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base}-{k}", k + 1
+        names.append(name)
+    return names
+
+
+def _write_outcome(out: Path, outcome: Outcome) -> None:
+    _write_atomic(out / f"{outcome.name}.json", json.dumps(outcome.report, indent=2))
+    _write_atomic(out / f"{outcome.name}.txt", outcome.text)
+
+
+def _write_summary(out: Path, subs, names, outcomes: dict[int, Outcome], unfinished: str) -> None:
+    """summary.csv with a row per submission; those without an outcome get `unfinished`."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="")
+    writer.writeheader()
+    for i, (sub, name) in enumerate(zip(subs, names)):
+        done = outcomes.get(i)
+        if done is None:
+            writer.writerow({"submission": sub, "status": unfinished})
+            continue
+        row = {
+            "submission": sub,
+            "report": f"{name}.json",
+            "score": done.score,
+            "max_score": done.max_score,
+            "run": done.run,
+            "status": done.status,
+        }
+        functions = done.report.get("functions", {})
+        row.update({fn: functions[fn]["score"] for fn in spec.NAMES if fn in functions})
+        writer.writerow(row)
+    _write_atomic(out / "summary.csv", buffer.getvalue())
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with temporary.open("x", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
