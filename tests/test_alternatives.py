@@ -451,7 +451,20 @@ def lstm_backward(da, caches):
 """,
 }
 
-ALTERNATIVES = {"operators": OPERATORS, "stacked": STACKED, "transposed": TRANSPOSED}
+def _with_scalar_local(source: str) -> str:
+    """The same function with a NumPy scalar local (np.float64 is also a Python float)."""
+    head, _, body = source.partition("):\n")
+    return f"{head}):\n    unit = np.float64(1.0) * np.float32(1.0)\n{body}"
+
+
+SCALAR_LOCALS = {name: _with_scalar_local(source) for name, source in OPERATORS.items()}
+
+ALTERNATIVES = {
+    "operators": OPERATORS,
+    "stacked": STACKED,
+    "transposed": TRANSPOSED,
+    "scalar-locals": SCALAR_LOCALS,
+}
 
 
 def write(student_nb, sources: dict, path):

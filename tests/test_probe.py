@@ -11,6 +11,8 @@ from grader import probe
     [
         np.arange(6, dtype=float).reshape(2, 3),
         np.float32(1.5),
+        np.float64(0.1),
+        np.int64(-3),
         (1, 2.5, "x", None, True),
         [np.zeros((0, 3)), {"a": np.ones(2)}],
         {"Wf": np.random.default_rng(0).standard_normal((5, 8))},
@@ -96,3 +98,22 @@ def test_run_records_errors_missing_functions_and_mutations():
     assert not record["ok"] and record["error"]["type"] == "ValueError"
     assert record["args_after"][0][0] == 99.0
     assert probe.run({}, {"function": "nope", "args": []})["missing"] == "nope"
+
+
+def test_numpy_float_is_not_taken_for_a_python_float():
+    """np.float64 subclasses float; it crosses as a NumPy scalar and comes back as one."""
+    back = probe.decode(probe.encode({"s": np.float64(2.5), "f": 2.5}))
+    assert type(back["s"]) is np.float64 and back["s"] == 2.5
+    assert type(back["f"]) is float
+
+
+def test_huge_arrays_are_refused_by_declared_size():
+    """An array over the element limit is described, not copied; a record declaring one is
+    refused before anything is allocated."""
+    big = np.broadcast_to(np.float64(1.0), (probe.MAX_ARRAY_ELEMENTS + 1,))
+    assert isinstance(probe.snapshot(big), probe.Opaque)
+    forged = {"__nd__": ["<f8", [10**9], "AAAA"]}
+    with pytest.raises(ValueError, match="over the limit"):
+        probe.decode(forged)
+    with pytest.raises(ValueError, match="not a number"):
+        probe.decode({"__nd__": ["|O", [1], "AAAAAAAAAAA="]})
