@@ -49,6 +49,7 @@ NAMESPACES = (  # --unshare-all less the user namespace, which is chosen per gra
     "--unshare-uts",
     "--unshare-cgroup-try",
 )
+OWN_MOUNTS = ("/", "/tmp", "/home")  # made by the sandbox itself, with their own permissions
 PASSED_ENV = ("LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 ETC_FILES = (
     "/etc/ld.so.cache",
@@ -236,14 +237,14 @@ def wrap(argv: list[str], seed: Path, channel: Path, limits: Containment, bwrap:
         command += ["--unshare-user", "--disable-userns"]
     else:  # root: keep just what the launcher needs to become the kernel's own user
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN"]
-    command += _system_binds()
     command += ["--proc", "/proc", "--dev", "/dev"]
     command += ["--size", str(limits.scratch_bytes), "--tmpfs", "/tmp", "--chmod", "1777", "/tmp"]
     command += ["--size", str(limits.scratch_bytes), "--tmpfs", "/home"]
     command += ["--dir", SCRATCH, "--chmod", "0755", "/home"]
+    command += _system_binds()  # after the tmpfs mounts: a Python under /tmp or /home stays
     command += ["--ro-bind", str(seed), SEED]
     for parent in reversed(channel.parents):  # the same path inside: sockets are named by it
-        if str(parent) not in ("/", "/tmp", "/home"):
+        if str(parent) not in OWN_MOUNTS:
             command += ["--perms", "0755", "--dir", str(parent)]
     command += ["--bind", str(channel), str(channel)]
     command += ["--chdir", "/"]

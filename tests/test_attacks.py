@@ -64,6 +64,12 @@ s.function_result = lambda name, verdicts, cases: _real_result(
 """
 
 
+def notices(report) -> list[str]:
+    """The report's notice codes, less the one saying the sandbox could not start (a machine
+    without it grades with limits only and says so; that notice is tested in test_hostile)."""
+    return [n.code for n in report.notices if n.code not in ("sandbox-unavailable", "sandbox-off")]
+
+
 def build(student_nb, wrong: dict, after_imports: str = "", at_end: str = ""):
     """The reference notebook with the functions in `wrong` replaced, plus attack cells."""
     nb = notebook(student_nb, **wrong)
@@ -182,7 +188,7 @@ def test_tampering_with_the_probe_is_not_a_pass(fake, student_nb, cases, tmp_pat
             f"failed check of that function, not a crash of the grader"
         )
     text = grader.render_text(report)
-    assert report.run.status == "ok" and not report.notices, (
+    assert report.run.status == "ok" and not notices(report), (
         f"ENGINE BUG: the notebook ran fine, but a bad record for rnn_cell_forward ({fake}) was "
         f"reported as a kernel failure on the grading machine, and nothing was graded\n{text}"
     )
@@ -224,7 +230,7 @@ def test_kernel_that_dies_gives_a_report(student_nb, cases, tmp_path):
     text = grader.render_text(report)
     assert report.run.status == "kernel_died", text
     assert report.run.cells[-1].status == "died", text
-    assert [n.code for n in report.notices] == ["checked-without-cells"], text
+    assert notices(report) == ["checked-without-cells"], text
     assert f"Cell(s) {report.run.cells[-1].index + 1} stopped the kernel" in text
     assert report.score == TOTAL, text
 
