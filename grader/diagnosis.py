@@ -43,11 +43,31 @@ class CaseVerdict:
     mistakes: list[str] = field(default_factory=list)
 
 
-def _error_text(error: dict) -> str:
+WITHHELD = "(its message is shown for the public case only: on a hidden case it could carry "
+WITHHELD += "the hidden inputs)"
+
+
+GRADER_ERRORS = {  # failed records the grader itself writes (grader.isolation, grader.pipeline)
+    "Timeout",
+    "KernelDied",
+    "RecordMissing",
+    "RecordForged",
+    "RecordUnreadable",
+}
+
+
+def _error_text(error: dict, case: Case) -> str:
+    """What a call raised, and where in the student's code. An error's message is the student's
+    code speaking; on a hidden case it is withheld, so that a function cannot raise the inputs
+    and reference values it was handed into the report a student reads."""
     frames = error.get("frames") or []
     own = [f for f in frames if f[0] in spec.NAMES or f[0] in spec.HELPERS]
     frame = (own or frames or [None])[-1]
-    text = f"raised {error.get('type', 'an error')}: {error.get('message', '')}"
+    kind = str(error.get("type", "an error"))[:80]
+    if case.set == "public" or kind in GRADER_ERRORS:
+        text = f"raised {kind}: {error.get('message', '')}"
+    else:
+        text = f"raised {kind} {WITHHELD}"
     if frame:
         text += f" (in {frame[0]}, line {frame[1]}: `{frame[2].strip()}`)"
     return text
@@ -132,7 +152,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
     if record.get("missing"):
         verdict.missing = record["missing"]
     elif not record.get("ok"):
-        verdict.error = _error_text(record.get("error") or {})
+        verdict.error = _error_text(record.get("error") or {}, case)
     else:
         got, problem = split_outputs(fn, record.get("outputs"))
         if problem:
@@ -172,9 +192,9 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
     elif written.get("missing"):
         verdict.written_missing = written["missing"]
     elif written.get("producer_error"):
-        verdict.written_error = f"{fn.fed_by} " + _error_text(written["producer_error"])
+        verdict.written_error = f"{fn.fed_by} " + _error_text(written["producer_error"], case)
     elif not written.get("ok"):
-        verdict.written_error = _error_text(written.get("error") or {})
+        verdict.written_error = _error_text(written.get("error") or {}, case)
     else:
         got, problem = split_outputs(fn, written.get("outputs"))
         if problem:

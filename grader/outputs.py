@@ -46,6 +46,17 @@ def describe(fn: spec.Function, output: str, path: str) -> tuple[str, int | None
     return f"{output}{path}", None
 
 
+MAX_KEYS_SHOWN = 8
+MAX_KEY_CHARS = 30
+
+
+def _keys(got: dict) -> str:
+    """The keys of a returned dict, cut by named limits (they are the student's text)."""
+    shown = [str(k)[:MAX_KEY_CHARS] for k in list(got)[:MAX_KEYS_SHOWN]]
+    more = f" and {len(got) - MAX_KEYS_SHOWN} more" if len(got) > MAX_KEYS_SHOWN else ""
+    return (", ".join(shown) or "no keys") + more
+
+
 def split_outputs(fn: spec.Function, got) -> tuple[dict | None, str | None]:
     """The returned value as {output name: value}, or a message on why it cannot be read so."""
     names = fn.outputs
@@ -55,8 +66,7 @@ def split_outputs(fn: spec.Function, got) -> tuple[dict | None, str | None]:
         missing = [k for k in names if k not in got]
         if missing:
             return None, (
-                f"returned a dict without the key(s) {', '.join(missing)} "
-                f"(it has: {', '.join(map(str, got)) or 'no keys'})"
+                f"returned a dict without the key(s) {', '.join(missing)} (it has: {_keys(got)})"
             )
         return {k: got[k] for k in names}, None
     if not isinstance(got, (tuple, list)):
