@@ -18,7 +18,7 @@ from grader.errors import CaseDataError
 from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.report import RENDERERS
-from grader.sandbox import DEFAULT_ADDRESS_SPACE, Containment, Mode
+from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
 
 DEFAULT_CASES = Path("dist")
 
@@ -41,14 +41,8 @@ def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
 
 
 def _limits(args) -> Limits:
-    containment = Containment(
-        mode=Mode(args.sandbox), address_space=int(args.memory_mb * 1024**2)
-    )
-    return Limits(
-        cell_seconds=args.cell_seconds,
-        probe_seconds=args.probe_seconds,
-        submission_seconds=args.submission_seconds,
-        containment=containment,
+    return Limits.from_settings(
+        args.cell_seconds, args.probe_seconds, args.submission_seconds, args.sandbox, args.memory_mb
     )
 
 

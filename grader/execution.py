@@ -56,6 +56,21 @@ class Limits:
     submission_seconds: float = 600.0
     containment: sandbox.Containment = field(default_factory=sandbox.Containment)
 
+    @classmethod
+    def from_settings(
+        cls,
+        cell_seconds: float,
+        probe_seconds: float,
+        submission_seconds: float,
+        sandbox_mode: str,
+        memory_mb: float,
+    ) -> Limits:
+        """Limits from the plain settings the CLI and the otter plugin take."""
+        containment = sandbox.Containment(
+            mode=sandbox.Mode(sandbox_mode), address_space=int(memory_mb * 1024**2)
+        )
+        return cls(cell_seconds, probe_seconds, submission_seconds, containment)
+
 
 class Budget:
     """The wall-clock time a submission has left."""

@@ -46,7 +46,7 @@ from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.records import FunctionResult, Report
 from grader.report import function_text, render_text, to_dict
-from grader.sandbox import DEFAULT_ADDRESS_SPACE, Containment, Mode
+from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
 
 PLUGIN_NAME = "grader.otter_plugin.RootCausePlugin"
 PUBLIC_SHARE = 0.25
@@ -90,14 +90,12 @@ class PluginConfig:
         return cls(**{k: v if k == "sandbox" else float(v) for k, v in raw.items()})
 
     def limits(self) -> Limits:
-        containment = Containment(
-            mode=Mode(self.sandbox), address_space=int(self.memory_mb * 1024**2)
-        )
-        return Limits(
-            cell_seconds=self.cell_seconds,
-            probe_seconds=self.probe_seconds,
-            submission_seconds=self.submission_seconds,
-            containment=containment,
+        return Limits.from_settings(
+            self.cell_seconds,
+            self.probe_seconds,
+            self.submission_seconds,
+            self.sandbox,
+            self.memory_mb,
         )
 
 
