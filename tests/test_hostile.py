@@ -264,18 +264,15 @@ def _cli(*args, timeout: float, env: dict | None = None) -> subprocess.Completed
     return _run([PYTHON, "-m", "grader", *args], timeout, ROOT, env)
 
 
+def _check_json(path: Path, built, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m grader check PATH --format json` with the test limits, in a fresh process."""
+    args = ("check", str(path), "--cases", str(built["cases"]), "--format", "json", *LIMIT_ARGS)
+    return _cli(*args, timeout=TIME_BOUND * 3, env=env)
+
+
 def _cli_score(path: Path, built) -> tuple[float | None, str]:
     """Score of `python -m grader check PATH` in a fresh process (None if it gave none)."""
-    done = _cli(
-        "check",
-        str(path),
-        "--cases",
-        str(built["cases"]),
-        "--format",
-        "json",
-        *LIMIT_ARGS,
-        timeout=TIME_BOUND * 3,
-    )
+    done = _check_json(path, built)
     try:
         return json.loads(done.stdout)["score"], done.stdout[-2000:] + done.stderr[-2000:]
     except (ValueError, KeyError):
@@ -626,17 +623,7 @@ def test_fallback_is_reported_and_required_refuses(built, student_nb, tmp_path):
     says why, in a report."""
     correct = tmp_path / "correct.ipynb"
     nbformat.write(correct_notebook(student_nb), correct)
-    done = _cli(
-        "check",
-        str(correct),
-        "--cases",
-        str(built["cases"]),
-        "--format",
-        "json",
-        *LIMIT_ARGS,
-        timeout=TIME_BOUND * 3,
-        env=_no_bwrap_env(),
-    )
+    done = _check_json(correct, built, env=_no_bwrap_env())
     report = json.loads(done.stdout)
     codes = [n["code"] for n in report["notices"]]
     assert "sandbox-unavailable" in codes, (codes, done.stderr[-2000:])
