@@ -8,9 +8,10 @@ from grader.casedata import CaseData, find_case_files
 from grader.casedata import load as load_cases
 from grader.errors import CaseDataError, ConfigError, GraderError
 from grader.execution import Limits
+from grader.html_page import render_html
 from grader.pipeline import check_submission
 from grader.records import Finding, FunctionResult, Report, RunRecord, StaleItem
-from grader.report import render_html, render_json, render_text, to_dict
+from grader.report import render_json, render_text, to_dict
 
 __all__ = [
     "CaseData",

@@ -1,8 +1,9 @@
-"""`grader.check("<function>")` inside the student's notebook: the same diagnosis as the engine,
+"""The diagnosis behind a check in the student's notebook: the same engine as the final grade,
 run in the student's own kernel on the case data shipped with the notebook (no solution code).
 
-Otter's test cells call `assert_function`; a failing check raises AssertionError whose text is
-the diagnosis, which otter shows under the check cell.
+`grader.student` turns it into the result a `grader.check()` cell shows; otter's test cells
+(kept for `otter assign` and `check_all`) call `assert_function`, which raises AssertionError
+whose text is the diagnosis.
 """
 
 from __future__ import annotations
@@ -10,33 +11,60 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader import isolation, spec
-from grader.casedata import find_case_files, load
+from grader.casedata import PACKAGE_DATA, CaseData, find_case_files, load
 from grader.diagnosis import judge
 from grader.errors import CaseDataError
 from grader.report import function_text
 from grader.scoring import function_result, with_blame
 
+PUBLIC_SHARE = 0.25
 INTERNAL = (
     "The check of {name} failed inside the grader itself ({error}). This is not a mistake in "
     "your code; tell the course staff."
 )
 NO_DATA = (
-    "The {case_set} case data for {name} is not next to this notebook (looked for "
-    "{case_set}_cases.json here and in grader/data/). Keep the notebook in the folder it came in."
+    "The {case_set} case data for {name} is not in the grader/ folder beside this notebook "
+    "(looked for {case_set}_cases.json in {where}). Keep the notebook and its grader/ folder "
+    "together, as they came."
 )
 
 
-def diagnose(name: str, env: dict, case_set: str = "public"):
-    """The FunctionResult for `name` from the functions defined in `env`."""
-    files = find_case_files(Path.cwd(), sets=(case_set,))
+class CheckUnavailable(AssertionError):
+    """The check could not be made (no case data, a grader failure); the message says why."""
+
+
+_loaded: dict[tuple, CaseData] = {}
+
+
+def case_data(case_set: str = "public") -> CaseData:
+    """The case data of `case_set` from the grader package beside the notebook (then the
+    working folder), loaded once per file version."""
+    files = find_case_files(PACKAGE_DATA.parents[1], Path.cwd(), sets=(case_set,))
     if not files:
-        raise AssertionError(NO_DATA.format(case_set=case_set, name=name))
-    try:
-        data = load(*files)
-    except CaseDataError as exc:
-        raise AssertionError(str(exc)) from None
+        where = f"{PACKAGE_DATA} and {Path.cwd()}"
+        raise CheckUnavailable(NO_DATA.format(case_set=case_set, name="this check", where=where))
+    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if key not in _loaded:
+        try:
+            _loaded.clear()
+            _loaded[key] = load(*files)
+        except CaseDataError as exc:
+            raise CheckUnavailable(str(exc)) from None
+    return _loaded[key]
+
+
+def public_points(name: str) -> tuple[float, float]:
+    """What the public check of `name` is worth, and the whole question's points."""
+    total = spec.function(name).points
+    return total * PUBLIC_SHARE, total
+
+
+def result_for(name: str, env: dict, case_set: str = "public"):
+    """The FunctionResult for `name` from the functions defined in `env`, or None inside the
+    grader's own kernel (inputs only: the verdict is made outside the kernel)."""
+    data = case_data(case_set)
     if data.inputs_only:
-        return _errors_only(name, env, data)
+        return None
     names = (name, *spec.dependencies(name))
     try:
         evidence = isolation.collect(data, isolation.in_process_runner(env), names)
@@ -44,26 +72,12 @@ def diagnose(name: str, env: dict, case_set: str = "public"):
         results = {n: function_result(n, v, data) for n, v in verdicts.items()}
     except Exception as exc:  # a grader bug must read as one, not as the student's traceback
         message = INTERNAL.format(name=name, error=f"{type(exc).__name__}: {exc}")
-        raise AssertionError(message) from exc
+        raise CheckUnavailable(message) from exc
     return next(r for r in with_blame(results, verdicts) if r.name == name)
-
-
-def _errors_only(name: str, env: dict, data) -> None:
-    """In a grading kernel (inputs only, see grader.bundle): call the function as written on
-    each public input and raise only when it raises; the verdict is made outside the kernel."""
-    for case in data.for_function(name):
-        request = isolation.as_written_request(case) or isolation.isolated_request(case)
-        record = isolation.in_process_runner(env)(dict(request, capture=False))
-        error = record.get("error") or record.get("producer_error")
-        if record.get("missing"):
-            raise AssertionError(f"NameError: name '{record['missing']}' is not defined")
-        if error:
-            raise AssertionError(f"{error['type']}: {error['message']}")
-    return None
 
 
 def assert_function(name: str, env: dict, case_set: str = "public") -> None:
     """Raise AssertionError with the diagnosis unless `name` passes every case of `case_set`."""
-    result = diagnose(spec.function(name).name, env, case_set)
+    result = result_for(spec.function(name).name, env, case_set)
     if result is not None and result.status != "pass":
         raise AssertionError("\n" + function_text(result))
