@@ -1,29 +1,31 @@
 """Grading many submissions so that no submission can stop, hang or lose the batch.
 
-The design: one fresh process per submission attempt (multiprocessing, "spawn"), at most `jobs`
-alive at once. The parent waits on every worker's exit sentinel and answer pipe with a deadline
-per worker, so it always knows which submission a dead or late worker was grading.
+The design: a pool of at most `jobs` worker processes (multiprocessing, "spawn"), each given
+the case data once when it starts and then one submission at a time, so imports, case data and
+otter's classes are loaded once per worker, not once per submission. The parent waits on every
+worker's exit sentinel and answer pipe with a deadline per job, so it always knows which
+submission a dead or late worker was grading.
 - Each worker starts its own session: a signal a kernel sends to its parent's process group
   (`killpg`) never reaches the batch, and Ctrl-C in the terminal reaches only the batch.
   SIGINT and SIGTERM do nothing in a worker; it dies with the batch (Linux).
-- A worker sends its report back as JSON bytes on a pipe (bounded, parsed as data, never
-  unpickled). A worker that ends without a complete answer is replaced and its submission
-  queued again once; a second death gives it a "worker-died" record.
+- A worker sends each report back as length-prefixed JSON bytes on a pipe (bounded, parsed as
+  data, never unpickled). A worker that ends without a complete answer is replaced by a new
+  process and its submission queued again once; a second death gives it a "worker-died"
+  record.
 - A worker still grading after the budget per submission (`limits.submission_seconds`) plus
-  a margin, counted from the moment it says it has started (so a slow start on a loaded
-  machine costs no one their budget), is killed with every process it started (all stopped
-  first, so none can fork, then SIGKILL to its process group and to each descendant found in
-  /proc); the submission gets a "timeout" record. A worker that has not started after
-  STARTUP_SECONDS counts as dead.
+  a margin, counted from the moment it says it has started that submission (so a slow start
+  on a loaded machine costs no one their budget), is killed with every process it started
+  (all stopped first, so none can fork, then SIGKILL to its process group and to each
+  descendant found in /proc); the submission gets a "timeout" record and a new worker takes
+  the next one. A worker that has not started a job after STARTUP_SECONDS counts as dead.
 - Each result is written (NAME.json, NAME.txt, then summary.csv, each through a temporary file
-  and `os.replace`) as soon as the worker's processes are gone. Ctrl-C or SIGTERM kills the
-  workers and leaves a summary with a row per submission, the missing ones marked.
+  and `os.replace`) as soon as it arrives. Ctrl-C or SIGTERM kills the workers and leaves a
+  summary with a row per submission, the missing ones marked.
 `ProcessPoolExecutor` cannot do this: when one worker dies, every pending future fails
 (BrokenProcessPool) without saying whose worker it was, and one late worker cannot be killed
-without breaking the pool. A spawned process costs about a second against several seconds of
-grading; as with any spawned process, a script that calls `grade_batch` needs the
-`if __name__ == "__main__":` guard. Processes that leave the worker's tree (double-forked
-daemons) are out of reach here; the sandbox's PID namespace ends those.
+without breaking the pool. As with any spawned process, a script that calls `grade_batch`
+needs the `if __name__ == "__main__":` guard. Processes that leave the worker's tree
+(double-forked daemons) are out of reach here; the sandbox's PID namespace ends those.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ DEFAULT_BUDGET_SECONDS = 600.0
 MARGIN_SECONDS = 60.0
 STARTUP_SECONDS = 120.0
 STARTED = b"+"
+ANSWER = b"="
 MAX_ATTEMPTS = 2
 MAX_ANSWER = 16 * 1024**2
 CHUNK = 1 << 16
@@ -90,6 +93,7 @@ class Outcome:
     status: "graded" (the engine's report), "worker-died", "timeout" or "grader-error" (the
         function grading it raised, or its result could not be read).
     report: the report's JSON contract (schema 1), as written to NAME.json.
+    html: the report as a standalone feedback page; gradescope: Gradescope's results.json.
     attempts: how many worker processes it took (2 after a retry).
     """
 
@@ -100,6 +104,8 @@ class Outcome:
     text: str
     headline: str
     attempts: int = 1
+    html: str = ""
+    gradescope: dict = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -125,7 +131,7 @@ class Batch:
 
 
 def grade_batch(
-    submissions: Sequence[str | Path],
+    submissions: Sequence,
     cases: CaseData,
     limits: Limits | None = None,
     out_dir: str | Path = "out",
@@ -135,13 +141,16 @@ def grade_batch(
     on_result: Callable[[Outcome], None] | None = None,
     grade_one: GradeOne = check_submission,
     margin_seconds: float = MARGIN_SECONDS,
+    write_files: bool = True,
 ) -> Batch:
-    """Grade every submission in its own process, `jobs` at a time, writing NAME.json,
-    NAME.txt and summary.csv into `out_dir` as each one finishes; `on_result` is called after
-    each is written. `grade_one` grades one submission (a module-level function: it is sent
-    to a new process). Never raises for a submission; Ctrl-C returns the batch so far."""
-    subs = [str(s) for s in submissions]
-    names = list(names) if names is not None else report_names(subs)
+    """Grade every submission in a pool of `jobs` worker processes, writing NAME.json,
+    NAME.txt and summary.csv into `out_dir` as each one finishes (unless `write_files` is
+    false); `on_result` is called after each. A submission is a path, or any picklable job
+    that `grade_one` (a module-level function: it is sent to new processes) grades. Never
+    raises for a submission; Ctrl-C returns the batch so far."""
+    subs = list(submissions)
+    labels = [str(s) for s in subs]
+    names = list(names) if names is not None else report_names(labels)
     if len(names) != len(subs) or len(set(names)) != len(names):
         raise ValueError(f"need {len(subs)} distinct report names, got {names!r}")
     try:
@@ -151,20 +160,22 @@ def grade_batch(
             f"grade_one must be importable by name (it runs in a new process); got {grade_one!r}"
         ) from exc
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if write_files:
+        out.mkdir(parents=True, exist_ok=True)
     limits = limits or Limits()
     budget = float(getattr(limits, "submission_seconds", DEFAULT_BUDGET_SECONDS))
+    seconds = budget + margin_seconds
     context = multiprocessing.get_context("spawn")
     queue = deque(range(len(subs)))
     attempts = [0] * len(subs)
     deaths: list[list[str]] = [[] for _ in subs]
     outcomes: dict[int, Outcome] = {}
-    running: dict[int, _Task] = {}
+    workers: list[_Worker] = []
     jobs = max(1, jobs)
 
     def outcome(i: int, status: str, report: Report) -> Outcome:
         rendered = _rendered(report)
-        return Outcome(subs[i], names[i], status, **rendered, attempts=attempts[i])
+        return Outcome(labels[i], names[i], status, **rendered, attempts=attempts[i])
 
     def died(i: int, how: str) -> Outcome | None:
         deaths[i].append(how)
@@ -172,93 +183,143 @@ def grade_batch(
             queue.append(i)
             return None
         message = WORKER_DIED.format(first=deaths[i][0], second=deaths[i][-1])
-        report = _not_graded(subs[i], "kernel_died", "worker-died", message)
+        report = _not_graded(labels[i], "kernel_died", "worker-died", message)
         return outcome(i, "worker-died", report)
 
-    def settle(i: int, task: _Task, late: bool) -> Outcome | None:
-        if late and not task.started:
-            return died(i, f"it had not started after {STARTUP_SECONDS:g} s")
-        if late:
-            total = budget + margin_seconds
-            message = TIMEOUT.format(total=total, budget=budget, margin=margin_seconds)
-            report = _not_graded(subs[i], "timeout", "submission-timeout", message)
-            return outcome(i, "timeout", report)
-        if task.oversize:
-            error = UNREADABLE.format(error=f"it was longer than {MAX_ANSWER} bytes")
-            return outcome(i, "grader-error", _grader_error(subs[i], error))
-        answer = task.answer_json()
-        if answer is None:
-            return died(i, _how(task.exitcode))
+    def settle(i: int, answer: dict) -> Outcome:
         if not answer.get("ok"):
-            return outcome(i, "grader-error", _grader_error(subs[i], str(answer.get("error"))))
+            return outcome(i, "grader-error", _grader_error(labels[i], str(answer.get("error"))))
         rendered = _rendered_answer(answer)
         if rendered is None:
             error = UNREADABLE.format(error="it lacks the report, its text or its headline")
-            return outcome(i, "grader-error", _grader_error(subs[i], error))
-        return Outcome(subs[i], names[i], "graded", **rendered, attempts=attempts[i])
+            return outcome(i, "grader-error", _grader_error(labels[i], error))
+        return Outcome(labels[i], names[i], "graded", **rendered, attempts=attempts[i])
+
+    def ended(worker: _Worker, late: bool) -> Outcome | None:
+        """The outcome of the job a worker held when it ended (None: queued again)."""
+        i = worker.job
+        if worker.oversize:
+            error = UNREADABLE.format(error=f"it was longer than {MAX_ANSWER} bytes")
+            return outcome(i, "grader-error", _grader_error(labels[i], error))
+        if late and not worker.started:
+            return died(i, f"it had not started after {STARTUP_SECONDS:g} s")
+        if late:
+            message = TIMEOUT.format(total=seconds, budget=budget, margin=margin_seconds)
+            report = _not_graded(labels[i], "timeout", "submission-timeout", message)
+            return outcome(i, "timeout", report)
+        return died(i, _how(worker.exitcode))
+
+    def record(i: int, result: Outcome | None) -> None:
+        if result is None:
+            return
+        outcomes[i] = result
+        if write_files:
+            _write_outcome(out, result)
+            _write_summary(out, labels, names, outcomes, "pending")
+        if on_result is not None:
+            on_result(result)
 
     interrupted = False
     try:
         with _sigterm_as_interrupt():
-            _write_summary(out, subs, names, outcomes, "pending")
-            while queue or running:
-                while queue and len(running) < jobs:
+            if write_files:
+                _write_summary(out, labels, names, outcomes, "pending")
+            while queue or any(w.job is not None for w in workers):
+                idle = [w for w in workers if w.job is None]
+                while queue and (idle or len(workers) < jobs):
                     i = queue.popleft()
                     attempts[i] += 1
-                    seconds = budget + margin_seconds
                     with _signals_held():
-                        running[i] = _start(context, grade_one, subs[i], cases, limits, seconds)
+                        if not idle:
+                            workers.append(_Worker.start(context, grade_one, cases, limits))
+                            idle.append(workers[-1])
+                        idle.pop(0).give(i, subs[i], seconds)
+                for worker in [w for w in workers if w.job is None and not queue]:
+                    with _signals_held():
+                        worker.end()
+                        workers.remove(worker)
+                if not workers:
+                    continue
                 now = time.monotonic()
-                wait = max(0.0, min(t.deadline for t in running.values()) - now)
-                fds = [fd for t in running.values() for fd in t.waitables()]
+                busy = [w for w in workers if w.job is not None]
+                wait = max(0.0, min(w.deadline for w in busy) - now) if busy else 0.0
+                fds = [fd for w in workers for fd in w.waitables()]
                 ready = set(multiprocessing.connection.wait(fds, wait))
                 now = time.monotonic()
-                for i, task in list(running.items()):
-                    if task.fd in ready:
-                        task.read()
-                    exited = task.process.sentinel in ready
-                    if not (task.eof or exited or now >= task.deadline):
+                for worker in list(workers):
+                    if worker.fd in ready:
+                        worker.read()
+                    for i, answer in worker.answers():
+                        record(i, settle(i, answer))
+                    exited = worker.process.sentinel in ready or worker.eof or worker.oversize
+                    late = worker.job is not None and now >= worker.deadline
+                    if not (exited or late):
                         continue
-                    late = not (task.eof or exited)
                     with _signals_held():  # an interrupt now would leave it half ended
-                        task.end()
-                        del running[i]
-                    result = settle(i, task, late)
-                    if result is not None:
-                        _write_outcome(out, result)
-                        outcomes[i] = result
-                        _write_summary(out, subs, names, outcomes, "pending")
-                        if on_result is not None:
-                            on_result(result)
+                        worker.end()
+                        workers.remove(worker)
+                    for i, answer in worker.answers():  # what it sent before it ended
+                        record(i, settle(i, answer))
+                    if worker.job is not None:
+                        record(worker.job, ended(worker, late and not exited))
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        for task in running.values():
-            task.end()
-        _write_summary(out, subs, names, outcomes, "interrupted")
-    missing = tuple(sub for i, sub in enumerate(subs) if i not in outcomes)
+        for worker in workers:
+            worker.end()
+        if write_files:
+            _write_summary(out, labels, names, outcomes, "interrupted")
+    missing = tuple(labels[i] for i in range(len(subs)) if i not in outcomes)
     ordered = tuple(outcomes[i] for i in sorted(outcomes))
     return Batch(ordered, missing, interrupted)
 
 
 @dataclass
-class _Task:
-    """One worker process and what it has sent so far.
+class _Worker:
+    """One worker process, the job it holds and what it has sent so far.
 
-    seconds: how long it may grade once it has started (it sends STARTED first); until then
-        `deadline` is STARTUP_SECONDS after it was spawned.
+    Jobs go to it pickled over `jobs` (the batch's own data); it answers on a raw pipe, per
+    job: STARTED, then ANSWER, an 8-byte length and that many bytes of JSON. `deadline` is
+    STARTUP_SECONDS after a job was given until the worker says it started it, then
+    `seconds` after that.
     """
 
     process: multiprocessing.process.BaseProcess
+    jobs: multiprocessing.connection.Connection
     reader: multiprocessing.connection.Connection
     fd: int
-    seconds: float
-    deadline: float
+    job: int | None = None
+    seconds: float = 0.0
+    deadline: float = 0.0
     started: bool = False
     exitcode: int | None = None
-    answer: bytearray = field(default_factory=bytearray)
+    buffer: bytearray = field(default_factory=bytearray)
+    done: list = field(default_factory=list)
     eof: bool = False
     oversize: bool = False
+
+    @classmethod
+    def start(cls, context, grade_one: GradeOne, cases, limits) -> _Worker:
+        reader, writer = context.Pipe(duplex=False)
+        jobs_out, jobs_in = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_work,
+            args=(writer, jobs_out, grade_one, cases, limits, os.getpid()),
+            name="grading worker",
+        )
+        process.start()
+        writer.close()
+        jobs_out.close()
+        os.set_blocking(reader.fileno(), False)
+        return cls(process, jobs_in, reader, reader.fileno())
+
+    def give(self, i: int, job, seconds: float) -> None:
+        self.job, self.seconds, self.started = i, seconds, False
+        self.deadline = time.monotonic() + STARTUP_SECONDS
+        try:
+            self.jobs.send((i, job))
+        except OSError:  # it died already: seen as dead on the next wait
+            self.eof = True
 
     def waitables(self) -> list[int]:
         return [self.process.sentinel] + ([] if self.eof else [self.fd])
@@ -269,19 +330,49 @@ class _Task:
             try:
                 chunk = os.read(self.fd, CHUNK)
             except BlockingIOError:
-                return
+                break
             if not chunk:
                 self.eof = True
-                return
-            if not self.started:
-                self.started, chunk = True, chunk[len(STARTED) :]
-                self.deadline = time.monotonic() + self.seconds
-            self.answer += chunk
-            if len(self.answer) > MAX_ANSWER:
+                break
+            self.buffer += chunk
+            if len(self.buffer) > MAX_ANSWER + len(ANSWER) + 8:
                 self.oversize = self.eof = True
+        self._parse()
+
+    def _parse(self) -> None:
+        while self.buffer:
+            if self.buffer[:1] == STARTED and not self.started:
+                del self.buffer[:1]
+                self.started = True
+                self.deadline = time.monotonic() + self.seconds
+                continue
+            if self.buffer[:1] != ANSWER or len(self.buffer) < 9:
+                return
+            size = int.from_bytes(self.buffer[1:9], "big")
+            if size > MAX_ANSWER:
+                self.oversize = self.eof = True
+                return
+            if len(self.buffer) < 9 + size:
+                return
+            data = bytes(self.buffer[9 : 9 + size])
+            del self.buffer[: 9 + size]
+            try:
+                answer = json.loads(data.decode("utf-8"))
+            except ValueError:
+                answer = {"ok": False, "error": UNREADABLE.format(error="it is not JSON")}
+            if not isinstance(answer, dict):
+                answer = {"ok": False, "error": UNREADABLE.format(error="it is not an object")}
+            self.done.append((self.job, answer))
+            self.job, self.started = None, False
+
+    def answers(self) -> list[tuple[int, dict]]:
+        done, self.done = self.done, []
+        return done
 
     def end(self) -> None:
         """Kill the worker and everything it started, reap it, then read what it left."""
+        with contextlib.suppress(OSError):
+            self.jobs.close()
         _kill_tree(self.process.pid)
         self.process.join(JOIN_SECONDS)
         self.exitcode = self.process.exitcode
@@ -290,42 +381,27 @@ class _Task:
         with contextlib.suppress(ValueError):  # still there after SIGKILL: left to the OS
             self.process.close()
 
-    def answer_json(self) -> dict | None:
-        """The worker's complete answer, or None when it stopped before finishing it."""
-        try:
-            answer = json.loads(self.answer.decode("utf-8")) if self.eof else None
-        except ValueError:
-            return None
-        return answer if isinstance(answer, dict) else None
 
-
-def _start(context, grade_one: GradeOne, path: str, cases, limits, seconds: float) -> _Task:
-    """A worker grading `path`, given `seconds` once it has started (STARTUP_SECONDS before)."""
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_work,
-        args=(writer, grade_one, path, cases, limits, os.getpid()),
-        name=f"grade {Path(path).name}",
-    )
-    process.start()
-    writer.close()
-    os.set_blocking(reader.fileno(), False)
-    return _Task(process, reader, reader.fileno(), seconds, time.monotonic() + STARTUP_SECONDS)
-
-
-def _work(writer, grade_one: GradeOne, path: str, cases, limits, parent: int) -> None:
-    """In the worker: leave the batch's session, say it started, grade, send the answer."""
+def _work(writer, jobs, grade_one: GradeOne, cases, limits, parent: int) -> None:
+    """In the worker: leave the batch's session, then grade each job it is given and send
+    the answer, until the batch closes the job pipe."""
     _detach(parent)
-    os.write(writer.fileno(), STARTED)
-    try:
-        data = json.dumps({"ok": True, **_rendered(grade_one(path, cases, limits))})
-    except Exception as exc:  # whatever grade_one raises becomes that submission's record
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
-        data = json.dumps({"ok": False, "error": error})
-    view = memoryview(data.encode("utf-8"))
-    while view:
-        view = view[os.write(writer.fileno(), view) :]
-    writer.close()
+    out = writer.fileno()
+    while True:
+        try:
+            i, job = jobs.recv()
+        except (EOFError, OSError):
+            return
+        os.write(out, STARTED)
+        try:
+            data = json.dumps({"ok": True, **_rendered(grade_one(job, cases, limits))})
+        except Exception as exc:  # whatever grade_one raises becomes that submission's record
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+            data = json.dumps({"ok": False, "error": error})
+        body = data.encode("utf-8")
+        view = memoryview(ANSWER + len(body).to_bytes(8, "big") + body)
+        while view:
+            view = view[os.write(out, view) :]
 
 
 def _detach(parent: int) -> None:
@@ -451,16 +527,28 @@ def _grader_error(path: str, error: str) -> Report:
 def _rendered_answer(answer: dict) -> dict | None:
     """The rendered report in a worker's answer, or None when a part is missing."""
     report, text, head = answer.get("report"), answer.get("text"), answer.get("headline")
+    page, scores = answer.get("html", ""), answer.get("gradescope", {})
     if not (isinstance(report, dict) and isinstance(text, str) and isinstance(head, str)):
+        return None
+    if not (isinstance(page, str) and isinstance(scores, dict)):
         return None
     run = report.get("run")
     if not (isinstance(run, dict) and "status" in run and {"score", "max_score"} <= report.keys()):
         return None
-    return {"report": report, "text": text, "headline": head}
+    return {"report": report, "text": text, "headline": head, "html": page, "gradescope": scores}
 
 
 def _rendered(report: Report) -> dict:
-    return {"report": to_dict(report), "text": render_text(report), "headline": headline(report)}
+    """Everything written about one report, made where it was graded (plain JSON values)."""
+    from grader.gradebook import feedback_html, gradescope  # otter's classes: loaded once
+
+    return {
+        "report": to_dict(report),
+        "text": render_text(report),
+        "headline": headline(report),
+        "html": feedback_html(report),
+        "gradescope": gradescope(report),
+    }
 
 
 def headline(report: Report) -> str:

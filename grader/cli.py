@@ -1,7 +1,8 @@
 """Command line: parses arguments and calls the importable functions; holds no grading logic.
 
 python -m grader check SUBMISSION.ipynb [--format text|json|html] [--cases DIR]
-python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR] [--jobs N]
+python -m grader grade SOURCES... --out RESULTS_DIR [--workers N] [--scheduler ADDRESS] [--force]
+python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR] [--jobs N]  (deprecated)
 python -m grader build [--out DIR]
 """
 
@@ -62,6 +63,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_batch(args) -> int:
+    print(
+        "note: `batch` is deprecated and will be removed in the next release; use `grade "
+        "SOURCES... --out DIR` (resumable, with a gradebook and a class report).",
+        file=sys.stderr,
+    )
     cases, notes = _cases(args.cases)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
@@ -87,6 +93,17 @@ def cmd_batch(args) -> int:
         return 130
     print(f"\n{len(batch.outcomes)} submission(s); {where}")
     return 0
+
+
+def cmd_grade(args) -> int:
+    from grader.grade import grade_sources
+
+    cases, notes = _cases(args.cases)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return grade_sources(
+        args.sources, args.out, cases, _limits(args), args.workers, args.scheduler, args.force
+    )
 
 
 def cmd_build(args) -> int:
@@ -153,7 +170,29 @@ def parser() -> argparse.ArgumentParser:
     limits(check)
     check.set_defaults(run=cmd_check)
 
-    batch = sub.add_parser("batch", help="check many submissions; write reports and a CSV")
+    grade = sub.add_parser(
+        "grade",
+        help="grade a course: notebooks, folders, LMS zips; resumable; gradebook and reports",
+    )
+    grade.add_argument(
+        "sources", nargs="+", help="notebooks, folders (searched recursively) and zip archives"
+    )
+    grade.add_argument("--out", required=True, help="results folder (reused to resume)")
+    grade.add_argument(
+        "--workers", type=int, default=1, help="submissions graded at once here (default 1)"
+    )
+    grade.add_argument(
+        "--scheduler", help="grade on the Dask cluster at this address (tcp://HOST:PORT)"
+    )
+    grade.add_argument(
+        "--force", action="store_true", help="grade again what already has a result"
+    )
+    limits(grade)
+    grade.set_defaults(run=cmd_grade)
+
+    batch = sub.add_parser(
+        "batch", help="deprecated (use grade): check many submissions; write reports and a CSV"
+    )
     batch.add_argument("submissions", nargs="+")
     batch.add_argument("--out", default="out", help="folder for the reports (default out/)")
     batch.add_argument(

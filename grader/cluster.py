@@ -1,0 +1,140 @@
+"""Grading on a Dask distributed cluster (`grade --scheduler tcp://HOST:PORT`).
+
+The tasks are the local pool's: `grader.grade.grade_job` on one submission's bytes, rendered
+by the same function, sent back as the same JSON answer; so a result is byte for byte the one
+the local pool makes. The case data is not a task argument: a worker plugin carries it, and
+the scheduler hands the plugin once to every worker that joins (a worker that replaces a dead
+one included). Each task carries only the submission's bytes and its limits.
+
+A task whose worker dies is run again elsewhere by the scheduler (up to its
+`distributed.scheduler.allowed-failures`), then recorded as "worker-died". Each task keeps the
+engine's own budget (`submission_seconds`, which kills the kernel); Ctrl-C cancels what has not
+started, and running tasks end within that budget. Workers should run one task at a time
+(`--nthreads 1`): each task runs a kernel of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+import uuid
+from collections.abc import Callable
+
+from grader.batch import (
+    UNREADABLE,
+    WORKER_DIED,
+    Outcome,
+    _grader_error,
+    _not_graded,
+    _rendered,
+    _rendered_answer,
+)
+from grader.casedata import CaseData
+from grader.execution import Limits
+from grader.sources import cases_digest
+
+PLUGIN = "rnn-grader-cases"
+CONNECT_SECONDS = 60
+_CASES: dict[str, CaseData] = {}  # in a worker: the case data its plugin brought, by digest
+NO_CASES = "this Dask worker has no case data {digest}; its plugin did not run"
+
+
+def _plugin(cases: CaseData, digest: str):
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class CaseDataPlugin(WorkerPlugin):
+        """Installs the case data in each worker once, when the worker joins."""
+
+        name = PLUGIN
+
+        def __init__(self):
+            self.cases, self.digest = cases, digest
+
+        def setup(self, worker):
+            _CASES[self.digest] = self.cases
+
+    return CaseDataPlugin()
+
+
+def grade_remote(job, digest: str, limits: Limits) -> str:
+    """The task: grade one job with this worker's case data; the worker's JSON answer."""
+    from grader.grade import grade_job
+
+    try:
+        cases = _CASES.get(digest)
+        if cases is None:
+            raise RuntimeError(NO_CASES.format(digest=digest[:12]))
+        return json.dumps({"ok": True, **_rendered(grade_job(job, cases, limits))})
+    except Exception as exc:  # the same record the local pool makes of a failing grader
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+        return json.dumps({"ok": False, "error": error})
+
+
+def outcome_of(job, answer_text: str | None, error: BaseException | None) -> Outcome:
+    """The outcome of a finished task (its answer) or of a failed one (its exception)."""
+    label = str(job)
+    if error is not None:
+        if type(error).__name__ == "KilledWorker":
+            how = "the Dask worker running it died, each time the scheduler retried it"
+            message = WORKER_DIED.format(first=how, second=str(error)[:200])
+            report = _not_graded(label, "kernel_died", "worker-died", message)
+            return Outcome(label, job.key, "worker-died", **_rendered(report))
+        detail = f"{type(error).__name__}: {str(error)[:200]}"
+        return _failed(job, detail)
+    try:
+        answer = json.loads(answer_text or "")
+    except ValueError:
+        answer = {"ok": False, "error": UNREADABLE.format(error="it is not JSON")}
+    if not isinstance(answer, dict) or not answer.get("ok"):
+        error_text = str(answer.get("error")) if isinstance(answer, dict) else "not an object"
+        return Outcome(
+            label, job.key, "grader-error", **_rendered(_grader_error(label, error_text))
+        )
+    rendered = _rendered_answer(answer)
+    if rendered is None:
+        error_text = UNREADABLE.format(error="it lacks the report, its text or its headline")
+        return Outcome(
+            label, job.key, "grader-error", **_rendered(_grader_error(label, error_text))
+        )
+    return Outcome(label, job.key, "graded", **rendered)
+
+
+def _failed(job, error: str) -> Outcome:
+    label = str(job)
+    return Outcome(label, job.key, "grader-error", **_rendered(_grader_error(label, error)))
+
+
+def grade_on_cluster(
+    address: str,
+    jobs: list,
+    cases: CaseData,
+    limits: Limits,
+    on_result: Callable[[Outcome, str], None],
+) -> bool:
+    """Send every job to the cluster at `address`, calling `on_result(outcome, key)` as each
+    finishes; True when interrupted (Ctrl-C)."""
+    from distributed import Client, as_completed
+
+    digest = cases_digest(cases)
+    run = uuid.uuid4().hex[:8]
+    with Client(address, timeout=CONNECT_SECONDS, set_as_default=False) as client:
+        client.register_plugin(_plugin(cases, digest), name=f"{PLUGIN}-{digest[:12]}")
+        futures = {}
+        for job in jobs:
+            future = client.submit(
+                grade_remote, job, digest, limits, key=f"grade-{job.key}-{run}", pure=False
+            )
+            futures[future.key] = (future, job)
+        try:
+            for future in as_completed([f for f, _ in futures.values()]):
+                _, job = futures[future.key]
+                if future.status == "finished":
+                    outcome = outcome_of(job, future.result(), None)
+                else:
+                    outcome = outcome_of(job, None, future.exception())
+                on_result(outcome, job.key)
+                future.release()
+        except KeyboardInterrupt:
+            client.cancel([f for f, _ in futures.values()])
+            return True
+    return False

@@ -1,0 +1,118 @@
+"""What a graded course gets written: the CSV gradebook, each student's feedback page and a
+Gradescope `results.json` per submission. Renderers only: they read finished reports (the
+`Report` in a worker, its JSON contract afterwards) and never grade.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from grader import spec
+from grader.records import Report
+
+GRADEBOOK = "gradebook.csv"
+COLUMNS = [
+    "submission",
+    "total",
+    "max_score",
+    *spec.NAMES,
+    "run",
+    "status",
+    "root_causes",
+    "stale_items",
+    "report",
+]
+PAGE = (
+    "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title></head>"
+    "<body>{body}</body></html>\n"
+)
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_SLUG = 120
+
+
+def gradescope(report: Report) -> dict:
+    """Gradescope's results.json for `report`: otter's own conversion of the test files the
+    otter plugin builds from the engine's verdicts (one per function, public and hidden), with
+    the report's text as the submission's output and the total score."""
+    from otter.run.run_autograder.autograder_config import AutograderConfig
+    from otter.test_files import GradingResults
+
+    from grader.otter_plugin import _test_file
+    from grader.report import render_text
+
+    results = GradingResults([_test_file(result) for result in report.functions])
+    results.set_output(render_text(report))
+    scores = results.to_gradescope_dict(AutograderConfig())
+    scores["score"] = report.score
+    return scores
+
+
+def feedback_html(report: Report) -> str:
+    """The report as a standalone page (the engine's HTML renderer)."""
+    import html
+
+    import grader
+
+    body = grader.render_html(report)
+    if body.lstrip().lower().startswith("<!doctype"):
+        return body
+    return PAGE.format(title=html.escape(f"{report.submission}: feedback"), body=body)
+
+
+def root_causes(report: dict) -> list[str]:
+    """The functions blamed for what fails in a report's JSON contract, root causes first."""
+    found: list[str] = []
+    for result in report.get("functions", {}).values():
+        if result.get("status") == "pass":
+            continue
+        for name in result.get("blame") or []:
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def gradebook_row(identifier: str, status: str, report: dict | None, report_file: str) -> dict:
+    """One gradebook row; a submission without a report (not graded yet) keeps only its name
+    and status."""
+    if report is None:
+        return {"submission": identifier, "status": status}
+    functions = report.get("functions", {})
+    row = {
+        "submission": identifier,
+        "total": report.get("score"),
+        "max_score": report.get("max_score"),
+        "run": report.get("run", {}).get("status", ""),
+        "status": status,
+        "root_causes": " ".join(root_causes(report)),
+        "stale_items": len(report.get("run", {}).get("stale", [])),
+        "report": report_file,
+    }
+    row.update({fn: functions[fn]["score"] for fn in spec.NAMES if fn in functions})
+    return row
+
+
+def gradebook_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def slugs(identifiers: list[str]) -> list[str]:
+    """A distinct file-name-safe name per submission identifier ("export.zip/alice/nb.ipynb"
+    -> "export.zip--alice--nb"), numbered when two come out the same."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for identifier in identifiers:
+        stem = identifier[:-6] if identifier.lower().endswith(".ipynb") else identifier
+        base = UNSAFE.sub("_", stem.replace("\\", "/").strip("/").replace("/", "--"))
+        base = base.strip("._")[:MAX_SLUG] or "submission"
+        name, k = base, 2
+        while name in seen:
+            name, k = f"{base}-{k}", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
