@@ -139,3 +139,21 @@ def test_check_shows_an_in_place_write(view_bug):
     """An rnn_backward that writes into `da`: the check tells it, whatever the points."""
     text, _ = _outputs(_check_cell(view_bug, "rnn_backward"))
     assert "`da`" in text and "in place" in text
+
+
+def test_check_tells_what_the_engine_tells_on_the_public_case(view_bug, built, tmp_path):
+    """Every finding the engine gives lstm_forward and lstm_backward, graded on the public case
+    alone, is shown by the notebook's checks of those functions."""
+    import grader
+
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(view_bug, path)
+    public = grader.load_cases(built["cases"] / "public_cases.json")
+    report = grader.check_submission(path, public)
+    for name in ("lstm_forward", "lstm_backward", "rnn_backward"):
+        text, _ = _outputs(_check_cell(view_bug, name))
+        engine = report.function(name)
+        assert engine.findings, name
+        for finding in engine.findings:
+            assert finding.message in text, f"{name}: {finding.message}"
+        assert (engine.correct_in_isolation is True) == text.startswith("PASS")

@@ -67,6 +67,7 @@ def live(built, student_nb, tmp_path_factory):
     # a cell the student later deleted: the kernel still has Wf, the saved file does not
     at = function_cell(nb, "lstm_cell_backward")
     nb.cells.insert(at, nbformat.v4.new_code_cell("Wf = np.ones((5, 8))"))
+    nb.cells.append(nbformat.v4.new_code_cell("grader.export.__qualname__"))
     NotebookClient(
         nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
     ).execute()
@@ -138,3 +139,10 @@ def test_global_read_in_place_of_the_cache(live):
     assert text.startswith("FAIL  lstm_cell_backward")
     assert "reads the global `Wf` (an array of shape (5, 8))" in text
     assert "no cell of rnn_lstm.ipynb as last saved defines `Wf`" in text
+
+
+def test_everything_but_check_is_otters(live):
+    """`grader.export` and the other notebook tools are otter's own."""
+    nb, _ = live
+    text, _ = _outputs(nb.cells[-1])
+    assert text.strip() == "'Notebook.export'"
