@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import dis
 import inspect
 import io
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,10 @@ SHOWN_LINES = 5
 MAX_LINE = 200
 
 UNKNOWN_QUESTION = "There is no question named `{name}`{near}. The questions are: {names}."
+BY_NAME = (
+    'A check takes the function\'s name as a string: `grader.check("{name}")`. Checked '
+    "`{name}` as that."
+)
 NOT_DEFINED = (
     "`{name}` is not defined in this kernel yet: run the cell that defines it "
     "(`def {name}(...)`), then this check again."
@@ -163,7 +168,12 @@ def _undefined(names: tuple[str, ...], env: dict) -> list[Finding]:
 
 
 def _global_names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
+    """The names `code` (and the functions nested in it) load from the module's globals."""
+    names = {
+        str(op.argval)
+        for op in dis.get_instructions(code)
+        if op.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+    }
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
@@ -225,6 +235,11 @@ def _caller_globals() -> dict:
 def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
     """Check the function `question` as defined in `env`, on the public cases."""
     folder = Path.cwd() if folder is None else folder
+    passed_function = getattr(question, "__name__", None) if callable(question) else None
+    if passed_function in spec.NAMES:  # grader.check(rnn_cell_forward): meant by its name
+        outcome = check(passed_function, env, folder)
+        note = Finding("question-by-name", BY_NAME.format(name=passed_function))
+        return replace(outcome, notes=(note, *outcome.notes))
     if not isinstance(question, str) or question not in spec.NAMES:
         name = str(question)[:80]
         text = UNKNOWN_QUESTION.format(
@@ -266,8 +281,6 @@ def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
 
 
 def _live_missing(result: FunctionResult) -> FunctionResult:
-    from dataclasses import replace
-
     kept = tuple(f for f in result.findings if f.code != "missing")
     return replace(result, findings=kept)
 

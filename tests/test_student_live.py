@@ -67,6 +67,7 @@ def live(built, student_nb, tmp_path_factory):
     # a cell the student later deleted: the kernel still has Wf, the saved file does not
     at = function_cell(nb, "lstm_cell_backward")
     nb.cells.insert(at, nbformat.v4.new_code_cell("Wf = np.ones((5, 8))"))
+    nb.cells.append(nbformat.v4.new_code_cell("grader.check(lstm_backward)"))
     nb.cells.append(nbformat.v4.new_code_cell("grader.export.__qualname__"))
     NotebookClient(
         nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
@@ -146,3 +147,11 @@ def test_everything_but_check_is_otters(live):
     nb, _ = live
     text, _ = _outputs(nb.cells[-1])
     assert text.strip() == "'Notebook.export'"
+
+
+def test_a_function_passed_instead_of_its_name_is_checked(live):
+    """`grader.check(lstm_backward)`: checked under its name, with a note on how to write it."""
+    nb, _ = live
+    text, _ = _outputs(nb.cells[-2])
+    assert text.startswith("PASS  lstm_backward")  # its own code is the reference
+    assert 'grader.check("lstm_backward")' in text
