@@ -13,8 +13,10 @@ from grader.fingerprints import fingerprint_matches
 from grader.intermediates import intermediates
 from grader.isolation import Evidence
 from grader.memory import changed_after_call, mutated_inputs, shared_memory
+from grader.names import undefined_name
 from grader.outputs import call_step, describe, output_mismatches, split_outputs
 from grader.records import Finding
+from grader.scales import mean_over_examples
 
 
 @dataclass
@@ -41,6 +43,8 @@ class CaseVerdict:
     intermediate_findings: list[Finding] = field(default_factory=list)
     shared: list[Finding] = field(default_factory=list)
     mistakes: list[str] = field(default_factory=list)
+    undefined: str | None = None
+    scaled: list[Finding] = field(default_factory=list)
 
 
 WITHHELD = "(its message is shown for the public case only: on a hidden case it could carry "
@@ -97,10 +101,14 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
         for k in range(min(n, m)):
             t = call_step(fn, k, n)
             for param, want in expected_calls[k].items():
-                found = mismatches(got_calls[k].get(param), want)
+                got = got_calls[k].get(param)
+                found = mismatches(got, want)
                 if found:
                     first = found[0]
-                    if param == "cache":
+                    whole = _whole_collection(got, want) if not first.path else None
+                    if whole:
+                        first = Mismatch("", f"is {whole}, where one step's cache belongs")
+                    if param == "cache" and first.path:
                         label = describe(spec.function(callee), "cache", first.path)[0]
                     else:
                         label = param + first.path
@@ -115,15 +123,33 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
                 if len(at) == 1
                 else f"at t = {t0} (where it first goes wrong) it {first.message}"
             )
-            findings.append(
-                Finding(
-                    "callee-argument",
-                    f"The `{label}` your {fn.name} passed to {callee} is wrong at t = {listed}: "
-                    f"{detail}.",
-                    f"t = {listed}",
+            what = label[0].upper() + label[1:] if label.startswith("the ") else f"The `{label}`"
+            text = f"{what} that your {fn.name} passed to {callee} is wrong at t = {listed}: "
+            text += f"{detail}."
+            if "where one step's cache belongs" in first.message:
+                text += (
+                    f" Pass the cache of the step the loop is at (`caches[t]` after unpacking "
+                    f"`(caches, x)`): the real {callee} cannot unpack what was passed, so "
+                    f"your code as written raises."
                 )
-            )
+            findings.append(Finding("callee-argument", text, f"t = {listed}"))
     return findings, steps
+
+
+def _whole_collection(got, want) -> str | None:
+    """What a student passed in place of one cache when it is the whole collection: the list
+    of every step's cache, or the (caches, x) pair."""
+    if not isinstance(want, tuple) or not isinstance(got, (list, tuple)) or not got:
+        return None
+
+    def is_cache(value) -> bool:
+        return isinstance(value, tuple) and len(value) == len(want)
+
+    if all(is_cache(item) for item in got):
+        return f"a {type(got).__name__} of {len(got)} caches (the whole list of caches)"
+    if len(got) == 2 and isinstance(got[0], list) and got[0] and is_cache(got[0][0]):
+        return "the pair (caches, x) the forward pass returned"
+    return None
 
 
 def _computes_inline(case: Case, record: dict) -> list[str]:
@@ -153,6 +179,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
         verdict.missing = record["missing"]
     elif not record.get("ok"):
         verdict.error = _error_text(record.get("error") or {}, case)
+        verdict.undefined = undefined_name(record.get("error"))
     else:
         got, problem = split_outputs(fn, record.get("outputs"))
         if problem:
@@ -168,7 +195,8 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
                     verdict.steps.add(step)
             verdict.call_findings, verdict.call_steps = callee_findings(fn, case, record)
             verdict.steps |= verdict.call_steps
-            verdict.shared = shared_memory(fn, record, verdict.mismatches)
+            verdict.shared = shared_memory(fn, record, verdict.mismatches, case)
+            verdict.scaled = mean_over_examples(fn, case, got, verdict.mismatches)
             verdict.shared += changed_after_call(fn, case, record, got)
             wrong_ints, int_findings = intermediates(fn, case, record, set(verdict.wrong_outputs))
             verdict.wrong_intermediates, verdict.intermediate_findings = wrong_ints, int_findings

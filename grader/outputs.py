@@ -1,5 +1,5 @@
 """What a function returned: reading it as named outputs, comparing them, and readable names
-for places inside them ("caches[0][2] entry c_prev (t = 2)")."""
+for places inside them ("the c_prev stored in the cache of step t = 2")."""
 
 from __future__ import annotations
 
@@ -25,25 +25,40 @@ def _callee_layout(fn: spec.Function) -> tuple[str, ...]:
 
 
 def describe(fn: spec.Function, output: str, path: str) -> tuple[str, int | None]:
-    """A readable name for `path` inside `output`, and the time step it belongs to, if any."""
+    """How a student would name the place `path` inside `output` ("the c_prev stored in the
+    cache of step t = 2 (caches[0][2][3])"), and the time step it belongs to, if any. Plain
+    places are the code itself ("dWf", "a[0][1]"); `quoted` puts those in backticks."""
     idx = [int(i) for i in _INDEX.findall(path)]
-    rest = path
     if output == "cache" and idx and fn.cache_layout:
         layout = fn.cache_layout
         if idx[0] < len(layout):
             rest = path[len(f"[{idx[0]}]") :]
-            return f"cache entry {layout[idx[0]]}{rest}", None
+            return f"the {layout[idx[0]]}{rest} stored in the cache (cache{path})", None
     if output == "caches" and idx:
         layout = _callee_layout(fn)
         if idx[0] == 1 and path == "[1]":
-            return "caches[1] (x)", None
+            return "the x stored in caches (caches[1])", None
         if idx[0] == 0 and len(idx) >= 3 and layout and idx[2] < len(layout):
             t = idx[1]
             rest = path[len(f"[0][{t}][{idx[2]}]") :]
-            return f"caches[0][{t}] entry {layout[idx[2]]}{rest} (t = {t})", t
+            entry = layout[idx[2]]
+            return f"the {entry}{rest} stored in the cache of step t = {t} (caches{path})", t
         if idx[0] == 0 and len(idx) >= 2:
-            return f"caches[0][{idx[1]}] (the cache of t = {idx[1]})", idx[1]
+            return f"the cache of step t = {idx[1]} (caches{path})", idx[1]
     return f"{output}{path}", None
+
+
+def quoted(label: str) -> str:
+    """A place named by `describe`, ready for a sentence: code in backticks, words as they are."""
+    return label if label.startswith("the ") else f"`{label}`"
+
+
+def cache_entry(fn: spec.Function, output: str, path: str) -> str | None:
+    """For a place inside a cell function's own cache, the name of the entry it is in."""
+    idx = [int(i) for i in _INDEX.findall(path)]
+    if output == "cache" and idx and idx[0] < len(fn.cache_layout):
+        return fn.cache_layout[idx[0]]
+    return None
 
 
 MAX_KEYS_SHOWN = 8

@@ -62,6 +62,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class CaseResult:
+    """What one case showed about one function.
+
+    set, index: the case set ("public" or "hidden") and the case's 1-based number in it.
+    length: the number of time steps of the case's sequence (None for a cell function).
+    wrong_outputs: outputs wrong on this case, in isolation or as written.
+    wrong_steps: time steps wrong on this case (outputs, callee arguments, as written).
+    """
+
+    id: str
+    set: str
+    index: int
+    passed: bool
+    length: int | None = None
+    wrong_outputs: tuple[str, ...] = ()
+    wrong_steps: tuple[int, ...] = ()
+    mutated_inputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FunctionResult:
     """The verdict on one assignment function.
 
@@ -70,6 +90,13 @@ class FunctionResult:
         None when that could not be decided.
     blame: the functions whose bugs make this one fail as written (itself included when its
         own code is wrong), root causes first.
+    wrong_outputs: every output wrong on some case, in isolation or as written.
+    wrong_steps: the time steps wrong on the public case (on the first case when no public
+        case was graded); `cases` has the steps of every case.
+    isolated_wrong_outputs: outputs its own code gets wrong (reference callees and inputs).
+    inherited_wrong_outputs: outputs right in isolation but wrong as written, because of the
+        functions it calls or takes its caches from.
+    penalty: points taken off by the instructor's policy on writing into inputs.
     """
 
     name: str
@@ -86,6 +113,10 @@ class FunctionResult:
     cases_passed: int = 0
     cases_total: int = 0
     case_outcomes: tuple[tuple[str, bool], ...] = ()
+    isolated_wrong_outputs: tuple[str, ...] = ()
+    inherited_wrong_outputs: tuple[str, ...] = ()
+    cases: tuple[CaseResult, ...] = ()
+    penalty: float = 0.0
 
     def passed_set(self, case_set: str) -> bool:
         """Whether every case of `case_set` ("public" or "hidden") passed in isolation."""

@@ -14,6 +14,7 @@ import nbformat
 
 from grader import spec
 from grader.execution import cell_text
+from grader.names import advice
 from grader.records import RunRecord, StaleItem
 
 MAX_DRIFT_ITEMS = 5
@@ -200,8 +201,33 @@ def fresh_errors(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem]:
     return items
 
 
+def _calls(source: str, names: set[str]) -> bool:
+    """Whether `source` calls one of `names` or runs a check of one of them."""
+    for name in names:
+        if re.search(rf"(?<![\w.]){re.escape(name)}\s*\(", source):
+            return True
+    return bool(names & set(_CHECK_CALL.findall(source)))
+
+
+def ran_cleanly(nb: nbformat.NotebookNode, function: str) -> bool:
+    """Whether the saved notebook shows `function` once ran without error: a cell that calls
+    it (or a function built on it, or its check) was run and saved no error."""
+    users = {function} | {n for n in spec.NAMES if function in spec.dependencies(n)}
+    for _, cell in _code_cells(nb):
+        if not isinstance(cell.get("execution_count"), int) or _saved_error(cell):
+            continue
+        if _NAME_ERROR.search(cell_text(cell.get("outputs", []))):
+            continue  # a check that saved the NameError: it never worked
+        lines = cell.get("source", "").splitlines()
+        if _calls("\n".join(line for line in lines if not line.lstrip().startswith("def ")), users):
+            return True
+    return False
+
+
 def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> list[StaleItem]:
-    """Graded functions that raise NameError for a name no cell defines any more.
+    """Graded functions that raise NameError for a name no cell defines any more, in a saved
+    notebook that shows they once ran without error (else the name was never defined: the
+    function's own finding says so, see grader.names).
 
     `errors` maps a function name to the message of the NameError its call raised.
     """
@@ -213,17 +239,19 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
         name = match.group(1)
         where = _definers(nb, function)
         cell = where[-1] if where else -1
-        if _definers(nb, name):
-            continue  # defined somewhere: an ordering problem, reported with the cell errors
+        if _definers(nb, name) or not ran_cleanly(nb, function):
+            continue  # defined somewhere (an ordering problem), or it never worked
         defined_at = f" (cell {cell + 1})" if cell >= 0 else ""
+        fix = advice(spec.function(function), name) if function in spec.NAMES else ""
+        if not fix or fix.startswith("Compute"):
+            fix = f"Define `{name}` again or update `{function}`."
         items.append(
             StaleItem(
                 "missing_name",
                 cell,
                 f"`{function}`{defined_at} uses `{name}`, which no cell of the notebook defines "
                 f"any more{_rename_hint(nb, name)}. It only worked in the kernel where an older "
-                f"version of a cell had defined it. Define `{name}` again or update "
-                f"`{function}`. {RESTART}",
+                f"version of a cell had defined it. {fix} {RESTART}",
             )
         )
     return items

@@ -14,12 +14,14 @@ import numpy as np
 
 from grader import probe, spec
 from grader.compare import mismatches
+from grader.memory import overlapping
 from solutions import reference
 from solutions.mistakes import MISTAKES, build
 
 SCHEMA = 1
 HIDDEN_SEED = 20261130
 HIDDEN_CASES_PER_FUNCTION = 3
+MIN_EXAMPLES = 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,7 +96,9 @@ def hidden_inputs(name, index):
         n_x, n_a, n_y = (int(v) for v in rng.integers([2, 3, 2], [7, 9, 5]))
         if index != 0 or all(v != c for v, c in zip((n_x, n_a, n_y), classic)):
             break
-    m = (1, int(rng.integers(2, 7)), int(rng.integers(7, 13)))[index % 3]
+    # at least MIN_EXAMPLES examples everywhere: with one, a mean over the batch equals its
+    # sum and an axis mistake passes unseen
+    m = (MIN_EXAMPLES, int(rng.integers(2, 7)), int(rng.integers(7, 13)))[index % 3]
     T_x = int(rng.integers(3, 7))
     T_da = T_x if index != 1 else max(1, T_x - 1)
     if n_a == 5 and m == 10:
@@ -246,6 +250,7 @@ def make_case(name, case_id, case_set, args, forward_args):
         }
     result, calls = _record_callee_calls(fn_spec, args)
     expected = dict(zip(fn_spec.outputs, probe.snapshot(_as_outputs(fn_spec, result))))
+    shared = overlapping(probe.memory_layout(result))
 
     intermediates = {}
     if fn_spec.intermediates:
@@ -264,10 +269,11 @@ def make_case(name, case_id, case_set, args, forward_args):
         "producer": producer,
         "intermediates": intermediates,
         "fingerprints": _fingerprints(fn_spec, args, calls, expected),
+        "shared": shared,
     }
 
 
-def build_set(case_set):
+def build_set(case_set, settings=None, *, points):
     cases = {}
     for name in spec.NAMES:
         if case_set == "public":
@@ -287,15 +293,27 @@ def build_set(case_set):
         }
         for m in MISTAKES
     }
-    return {"schema": SCHEMA, "set": case_set, "mistakes": mistakes, "cases": cases}
+    return {
+        "schema": SCHEMA,
+        "set": case_set,
+        "settings": dict(settings or {}),
+        "points": points,
+        "mistakes": mistakes,
+        "cases": cases,
+    }
 
 
-def write(out_dir: Path) -> dict[str, Path]:
-    """Write public_cases.json and hidden_cases.json into `out_dir`; return their paths."""
+def write(out_dir: Path, settings: dict | None = None, *, points: dict) -> dict[str, Path]:
+    """Write public_cases.json and hidden_cases.json into `out_dir`; return their paths.
+
+    settings: the plugin settings scoring reads (solutions.plugin_settings), stored in both.
+    points: each question's points and their public/hidden split (solutions.points), in both.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for case_set in ("public", "hidden"):
         path = out_dir / f"{case_set}_cases.json"
-        path.write_text(json.dumps(probe.encode(build_set(case_set))), encoding="utf-8")
+        data = build_set(case_set, settings, points=points)
+        path.write_text(json.dumps(probe.encode(data)), encoding="utf-8")
         paths[case_set] = path
     return paths

@@ -24,6 +24,8 @@ class Mistake:
     intermediates: the function's checked intermediates (see grader.spec) that come out wrong;
         empty when none do or when the function has none.
     source: the full buggy definition, ready to exec.
+    raises_as_written: the exception it raises with the real callees ("" when it runs): a
+        mistake that only shows as a wrong argument to a callee, which a stub accepts.
     """
 
     id: str
@@ -32,6 +34,7 @@ class Mistake:
     hint: str
     intermediates: tuple[str, ...]
     source: str
+    raises_as_written: str = ""
 
 
 def build(mistake: Mistake, namespace: dict) -> Callable:
@@ -1652,6 +1655,9 @@ def lstm_backward(da, caches):
     ),
 )
 
+# The slips module builds on Mistake, defined above; importing it here keeps one catalog.
+from solutions.slips import SLIPS  # noqa: E402
+
 MISTAKES: tuple[Mistake, ...] = (
     _RNN_CELL_FORWARD
     + _RNN_FORWARD
@@ -1661,5 +1667,6 @@ MISTAKES: tuple[Mistake, ...] = (
     + _RNN_BACKWARD
     + _LSTM_CELL_BACKWARD
     + _LSTM_BACKWARD
+    + SLIPS
 )
 """Every cataloged mistake, grouped by function in the assignment's order."""

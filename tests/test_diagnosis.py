@@ -139,8 +139,8 @@ def test_function_whose_cell_does_not_compile_is_explained(student_nb, cases, tm
 @pytest.mark.parametrize(
     "mistake_id, words",
     [
-        ("lstm-forward-starts-from-zeros", "Only t = 0 is wrong"),
-        ("rnn-backward-no-recurrent-gradient", "Every step is wrong except the one the loop"),
+        ("lstm-forward-starts-from-zeros", "only those at t = 0 are wrong"),
+        ("rnn-backward-no-recurrent-gradient", "every step is wrong except the one the loop"),
     ],
 )
 def test_wrong_steps_pattern_is_put_in_words(cases, mistake_id, words):

@@ -247,6 +247,7 @@ def test_items_are_ordered_by_cell():
     ]
 
 
+CHECK_PASSED = code('grader.check("lstm_cell_forward")', 3, printed(CELL_PASSED))
 CELL_USES_GATE = (
     "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n"
     "    return gate(parameters['Wf'], parameters['bf'], xt)"
@@ -260,9 +261,10 @@ def test_graded_function_using_a_name_no_cell_defines_is_missing_name():
         code("def gate_value(W, b, concat):\n    return W @ concat + b", 1),
         new_markdown_cell("The cell:"),
         code(CELL_USES_GATE, 2),
+        CHECK_PASSED,
     )
     errors = {"lstm_cell_forward": "name 'gate' is not defined"}
-    items = stale_state(nb, fresh(ok(0), ok(2)), errors)
+    items = stale_state(nb, fresh(ok(0), ok(2), ok(3)), errors)
     assert kinds(items) == [("missing_name", 2)]
     message = items[0].message
     assert "`lstm_cell_forward` (cell 3) uses `gate`, which no cell of the notebook defines" in (
@@ -274,8 +276,10 @@ def test_graded_function_using_a_name_no_cell_defines_is_missing_name():
 
 def test_missing_name_without_a_look_alike_suggests_no_rename():
     """With no defined name resembling the missing one, missing_name suggests no rename."""
-    nb = saved(code(CELL_USES_GATE, 1))
-    items = stale_state(nb, fresh(ok(0)), {"lstm_cell_forward": "name 'gate' is not defined"})
+    nb = saved(code(CELL_USES_GATE, 1), CHECK_PASSED)
+    items = stale_state(
+        nb, fresh(ok(0), ok(1)), {"lstm_cell_forward": "name 'gate' is not defined"}
+    )
     assert kinds(items) == [("missing_name", 0)]
     assert "was it renamed" not in items[0].message
 
@@ -287,6 +291,36 @@ def test_name_error_for_a_name_some_cell_defines_is_not_missing_name():
     errors = {"lstm_cell_forward": "name 'gate' is not defined"}
     items = stale_state(nb, fresh(ok(0), ok(1)), errors)
     assert "missing_name" not in [kind for kind, _ in kinds(items)]
+
+
+def test_name_error_in_a_notebook_that_never_ran_is_not_stale():
+    """No execution counts, no outputs: the name was never defined, so it is not stale state
+    (the function's own finding says so)."""
+    nb = saved(code(CELL_USES_GATE, None), code('grader.check("lstm_cell_forward")', None))
+    errors = {"lstm_cell_forward": "name 'gate' is not defined"}
+    assert stale_state(nb, fresh(ok(0), ok(1)), errors) == ()
+
+
+def test_name_error_whose_check_saved_the_same_error_is_not_stale():
+    """The definition ran, and the check saved the NameError the fresh run gives: the code
+    never worked, so it is not stale."""
+    failed = "lstm_cell_forward: raised NameError: \"name 'gate' is not defined\"\n"
+    nb = saved(
+        code(CELL_USES_GATE, 1), code('grader.check("lstm_cell_forward")', 2, printed(failed))
+    )
+    errors = {"lstm_cell_forward": "name 'gate' is not defined"}
+    assert "missing_name" not in [k for k, _ in kinds(stale_state(nb, fresh(ok(0), ok(1)), errors))]
+
+
+def test_parameter_key_that_once_worked_is_read_from_parameters():
+    """A stale `Wf` (a global from a deleted cell) gets the advice to read it from
+    `parameters`, not to define it again."""
+    source = "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n    return Wf @ xt"
+    nb = saved(code(source, 1), CHECK_PASSED)
+    items = stale_state(nb, fresh(ok(0), ok(1)), {"lstm_cell_forward": "name 'Wf' is not defined"})
+    assert kinds(items) == [("missing_name", 0)]
+    assert 'read it as `parameters["Wf"]`' in items[0].message
+    assert "Define `Wf` again" not in items[0].message
 
 
 # --- gaps found while writing these tests, since fixed in the engine ---------------------------
@@ -330,8 +364,10 @@ def test_missing_one_letter_name_is_not_said_to_be_renamed_to_softmax():
     nb = saved(
         code("def softmax(z):\n    return z", 1),
         code("def rnn_cell_forward(xt, a_prev, parameters):\n    return x", 2),
+        code("a_next, yt, cache = rnn_cell_forward(xt, a, parameters)", 3),
     )
-    items = stale_state(nb, fresh(ok(0), ok(1)), {"rnn_cell_forward": "name 'x' is not defined"})
+    run = fresh(ok(0), ok(1), ok(2))
+    items = stale_state(nb, run, {"rnn_cell_forward": "name 'x' is not defined"})
     assert kinds(items) == [("missing_name", 1)]
     assert "`softmax`" not in items[0].message
 
