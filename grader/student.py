@@ -271,13 +271,20 @@ def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
     return CheckResult(
         question,
         status,
-        worth if passed else 0.0,
+        _earned(result, worth) if passed else 0.0,
         worth,
         total,
         result,
         notes,
         capture.result(),
     )
+
+
+def _earned(result: FunctionResult, worth: float) -> float:
+    """The public check's points as the engine scores it (a deduction the instructor set for
+    writing into inputs included): its share of the function's score on the public case."""
+    share = result.score / result.max_score if result.max_score else 1.0
+    return round(worth * share, 6)
 
 
 def _live_missing(result: FunctionResult) -> FunctionResult:
