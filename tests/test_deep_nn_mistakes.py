@@ -14,73 +14,16 @@ import ast
 import copy
 import inspect
 import re
-import sys
 from collections import Counter
 
-import numpy as np
 import pytest
+from deep_nn_harness import differs, namespace, outcome, run_capturing_locals
 
 from solutions.deep_nn import cases, spec_draft
 from solutions.deep_nn import reference as ref
 from solutions.deep_nn.mistakes import MISTAKES, Mistake, build
 
 IDS = [m.id for m in MISTAKES]
-
-
-def namespace() -> dict:
-    """The globals a notebook offers: np, the provided helpers and every reference function."""
-    names = {"np": np}
-    names.update({name: getattr(ref, name) for name in (*spec_draft.HELPERS, *spec_draft.NAMES)})
-    return names
-
-
-def differs(got, want) -> bool:
-    """True when `got` and `want` differ in structure, shape, or values (np.allclose)."""
-    if isinstance(want, dict) or isinstance(got, dict):
-        if not (isinstance(want, dict) and isinstance(got, dict)) or got.keys() != want.keys():
-            return True
-        return any(differs(got[k], want[k]) for k in want)
-    if isinstance(want, (tuple, list)) or isinstance(got, (tuple, list)):
-        if not (isinstance(want, (tuple, list)) and isinstance(got, (tuple, list))):
-            return True
-        if len(got) != len(want):
-            return True
-        return any(differs(g, w) for g, w in zip(got, want))
-    if isinstance(want, str) or isinstance(got, str):
-        return got != want
-    if np.shape(got) != np.shape(want):
-        return True
-    return not np.allclose(got, want)
-
-
-def outcome(fn, case: cases.Case) -> tuple[str, object]:
-    """("raises", class name), ("mutates", None), ("differs", None) or ("same", None)."""
-    args = case.args()
-    before = copy.deepcopy(args)
-    try:
-        got = cases.call(case, fn, args)
-    except Exception as exc:  # a crash is an outcome here, judged by the caller
-        return "raises", type(exc).__name__
-    if differs(args, before):
-        return "mutates", None
-    return ("differs" if differs(got, cases.expected(case)) else "same"), None
-
-
-def run_capturing_locals(fn, case: cases.Case) -> dict:
-    """The local variables of fn at its return, called on the case."""
-    captured: dict = {}
-
-    def profiler(frame, event, arg):
-        if event == "return" and frame.f_code is fn.__code__:
-            captured.update(frame.f_locals)
-
-    previous = sys.getprofile()
-    sys.setprofile(profiler)
-    try:
-        cases.call(case, fn)
-    finally:
-        sys.setprofile(previous)
-    return captured
 
 
 def test_catalog_covers_every_function():

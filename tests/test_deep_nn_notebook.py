@@ -176,3 +176,15 @@ def test_otter_assign_accepts_the_master(filled, tmp_path):
         (i,) = [k for k, src in enumerate(code) if src.startswith(f"def {name}(")]
         assert code[i + 1] == f'grader.check("{name}")'
         assert notebook.function_body(name).splitlines()[-1].strip() not in code[i]
+
+
+def test_markdown_math_is_balanced(master):
+    """Every markdown cell opens and closes its $$ display math and its $ inline math, so no
+    equation swallows the prose after it."""
+    for i, cell in enumerate(master.cells):
+        if cell.cell_type != "markdown":
+            continue
+        source = re.sub(r"`[^`]*`", "", cell.source)  # code spans hold no math
+        assert source.count("$$") % 2 == 0, f"cell {i}: unpaired $$"
+        inline = re.sub(r"\$\$.*?\$\$", "", source, flags=re.S)
+        assert inline.count("$") % 2 == 0, f"cell {i}: unpaired $"

@@ -41,6 +41,24 @@ What a layer axis needs (the fields added below)
   mutated inputs for every function; here update_parameters's contract forbids it outright).
 - `points` sit here for the notebook generator (solutions/deep_nn/notebook.py) only; the engine
   keeps reading them from the master notebook, as it does for the first assignment.
+
+What I would change in the engine
+---------------------------------
+1. grader/spec.py keeps only the record types; each assignment declares its FUNCTIONS, HELPERS,
+   cache layouts and reference module in its own package, found through a registry keyed by the
+   notebook metadata's "grader": {"assignment": ...} (the draft master sets it).
+2. Replace `time_axis` by one `loop` declaration: kind "time" (an array axis) or "layer" (key
+   patterns and list offsets), with the words for a position ("t = 3" / "layer 2") and the order
+   the loop walks (forward, or backward from the last) in it, not in scoring.py.
+3. Replace fed_by / fed_param / fed_output by `fed` (many parameters, whole values).
+4. Nested cache layouts, flattened to paths such as cache[0][1] -> "W" for every message.
+5. `returns="value"` with shape-strict comparison (0-d or float right, (1, 1) wrong).
+6. `choices` for string arguments, recorded in callee calls and named in verdicts.
+7. Global-RNG state as part of a case (`global_seed`), set by the probe before each call.
+8. `is_cell`, the "parameters" and "cache" literals and HELPERS move into the declaration.
+9. One Mistake record for every catalog (the draft copies solutions.mistakes.Mistake).
+10. The build's fill_master takes the reference module and the number of marks from the
+    declaration instead of `reference` and 8.
 """
 
 from __future__ import annotations
