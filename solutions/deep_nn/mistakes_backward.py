@@ -144,6 +144,24 @@ def linear_activation_backward(dA, cache, activation):
 """,
     ),
     dict(
+        id="linear-activation-backward-relu-derivative-skipped",
+        function="linear_activation_backward",
+        summary='for "relu", dZ is taken to be dA, as if the derivative of relu were 1',
+        hint="The derivative of relu is 1 only where Z is positive; where Z is not, no gradient "
+        "passes. The helper relu_backward applies exactly that.",
+        intermediates=("dZ",),
+        source="""\
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = dA
+    elif activation == "sigmoid":
+        dZ = sigmoid_backward(dA, activation_cache)
+    dA_prev, dW, db = linear_backward(dZ, linear_cache)
+    return dA_prev, dW, db
+""",
+    ),
+    dict(
         id="linear-activation-backward-cache-unpacked-backwards",
         function="linear_activation_backward",
         summary="the layer cache is unpacked as (activation_cache, linear_cache)",

@@ -26,8 +26,9 @@ What in grader/spec.py is particular to the RNN/LSTM assignment
 
 What a layer axis needs (the fields added below)
 ------------------------------------------------
-- `layer_keys`: key patterns with `{l}`, parsed to (quantity, layer) so that a wrong "dW2" reads
-  "layer 2's dW". The set of layers comes from the reference output of each case, not from here.
+- `layer_keys`: key patterns with `{l}` (or `{l-1}`), parsed to (quantity, layer) so that a wrong
+  "dW2" reads "layer 2's dW"; "dA{l-1}" says that key "dA1" is what layer 2 returns. The set of
+  layers comes from the reference output of each case, not from here.
 - `layer_lists`: for list outputs, the layer of position 0 ({"caches": 1}).
 - `choices`: string arguments with a closed set of values ({"activation": ("sigmoid", "relu")});
   every case set covers each value, and verdicts on the callee say "wrong for relu" the way the
@@ -183,16 +184,16 @@ FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="L_model_backward",
         params=("AL", "Y", "caches"),
-        outputs=("dA{l}", "dW{l}", "db{l}"),
+        outputs=("dA{l-1}", "dW{l}", "db{l}"),
         returns="dict",
         points=3.0,
         calls=("linear_activation_backward",),
         fed={"AL": ("L_model_forward", "AL"), "caches": ("L_model_forward", "caches")},
         backward=True,
-        layer_keys=("dA{l}", "dW{l}", "db{l}"),
+        layer_keys=("dA{l-1}", "dW{l}", "db{l}"),
         intermediates=(
             Intermediate(
-                "dAL", ("dA{l}", "dW{l}", "db{l}"), "the derivative of the cost at AL, per example"
+                "dAL", ("dA{l-1}", "dW{l}", "db{l}"), "the cost's derivative at AL, per example"
             ),
         ),
     ),
