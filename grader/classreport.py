@@ -78,7 +78,7 @@ def class_summary(reports: list[dict]) -> ClassSummary:
         stale = run.get("stale", [])
         if stale:
             summary.stale += 1
-            summary.stale_kinds.update({item.get("kind", "") for item in stale})
+            summary.stale_kinds.update(sorted({item.get("kind", "") for item in stale}))
         for name, result in report.get("functions", {}).items():
             summary.functions.setdefault(name, Counter())[_verdict(name, result)] += 1
             for finding in result.get("findings", []):
@@ -94,9 +94,15 @@ def class_summary(reports: list[dict]) -> ClassSummary:
     return summary
 
 
+def _top(summary: ClassSummary) -> list[tuple[tuple, int]]:
+    """The most frequent mistakes, ties in a fixed order (not the order reports came in)."""
+    ranked = sorted(summary.mistakes.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ranked[:TOP_MISTAKES]
+
+
 def _png(figure) -> str:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -133,7 +139,7 @@ def _charts(summary: ClassSummary) -> dict[str, str]:
     axes.legend(loc="lower right", fontsize="small")
     charts["functions"] = _png(figure)
 
-    top_items = summary.mistakes.most_common(TOP_MISTAKES)
+    top_items = _top(summary)
     figure = Figure(figsize=(7, 0.4 * max(len(top_items), 1) + 1.2))
     axes = figure.subplots()
     labels = [f"{function}: {code}" for (code, function, _), _ in top_items]
@@ -144,7 +150,7 @@ def _charts(summary: ClassSummary) -> dict[str, str]:
 
     figure = Figure(figsize=(7, 2.6))
     axes = figure.subplots()
-    kinds_seen = summary.stale_kinds.most_common()
+    kinds_seen = sorted(summary.stale_kinds.items(), key=lambda kv: (-kv[1], kv[0]))
     axes.bar(
         ["any stale state", *[k for k, _ in kinds_seen]],
         [summary.stale, *[n for _, n in kinds_seen]],
@@ -209,7 +215,7 @@ def _mistake_table(summary: ClassSummary) -> str:
         f"<tr><td>{n}</td><td><code>{html.escape(function)}</code></td>"
         f"<td><code>{html.escape(code)}</code></td>"
         f"<td>{html.escape(summary.examples[(code, function, hint)])}</td></tr>"
-        for (code, function, hint), n in summary.mistakes.most_common(TOP_MISTAKES)
+        for (code, function, hint), n in _top(summary)
     )
     head = "<tr><th>count</th><th>function</th><th>finding</th><th>example message</th></tr>"
     return f"<table id='mistakes'>{head}{rows}</table>"

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ MAX_CELL_OUTPUT = 1024**2  # output kept per cell (the grader reads the first MA
 MAX_RUN_OUTPUT = 32 * 1024**2  # output kept per kernel
 MAX_RECORDS = 2  # record outputs kept per request: one is right, a second shows tampering
 RECORD_MIME = "application/vnd.rnn-grader.record+json"
+WATCH_INTERVAL = 0.05  # how often the probe watchdog looks at the time of the last record
 
 
 @dataclass(frozen=True)
@@ -124,16 +126,19 @@ class _Client(NotebookClient):
     run_bytes = 0
     dropped = 0
 
-    def start_cell(self) -> None:
+    def start_cell(self, max_records: int = MAX_RECORDS) -> None:
         self.cell_bytes = 0
         self.records: list[str] = []
+        self.max_records = max_records
+        self.last_record = time.monotonic()
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content") or {}
         data = content.get("data") if isinstance(content, dict) else None
         if isinstance(data, dict) and RECORD_MIME in data:
-            if len(self.records) < MAX_RECORDS:
+            if len(self.records) < self.max_records:
                 self.records.append(str(data[RECORD_MIME]))
+            self.last_record = time.monotonic()
             return None
         size = _size(content) if isinstance(content, dict) else 0
         if self.cell_bytes + size > MAX_CELL_OUTPUT or self.run_bytes + size > MAX_RUN_OUTPUT:
@@ -222,7 +227,7 @@ class KernelSession:
             status = "errors"
         return RunRecord(status=status, cells=tuple(cells))
 
-    def _run_cell(self, cell, index: int, seconds: float) -> CellRun:
+    def _run_cell(self, cell, index: int, seconds: float, max_records=MAX_RECORDS) -> CellRun:
         left = self.budget.left()
         if left <= 0:
             self.out_of_time = True
@@ -231,7 +236,7 @@ class KernelSession:
             return CellRun(index, "timeout", TIMEOUT_ENAME, budget, "")
         allowed = min(seconds, left)
         self.client.timeout = max(1, int(allowed + 0.999))
-        self.client.start_cell()
+        self.client.start_cell(max_records)
         try:
             self.client.execute_cell(cell, index)
         except CellTimeoutError:
@@ -266,6 +271,35 @@ class KernelSession:
         cell = nbformat.v4.new_code_cell(code)
         run = self._run_cell(cell, -1, seconds or self.limits.probe_seconds)
         return run, list(getattr(self.client, "records", []))
+
+    def execute_batch(self, code: str, count: int) -> tuple[CellRun, list[str], bool]:
+        """Run `code`, which sends `count` probe records one after another, as one unsaved
+        cell. Each record must arrive within `limits.probe_seconds` of the one before (or of
+        the start): a watchdog kills the kernel otherwise, as a cell past its time is killed.
+        Returns the run, the records (at most 2 * count) and whether the watchdog fired."""
+        if not self.alive:
+            return CellRun(-1, "died", "DeadKernelError", "the kernel had stopped", ""), [], False
+        seconds = self.limits.probe_seconds
+        fired = threading.Event()
+        stop = threading.Event()
+
+        def watch() -> None:
+            while not stop.wait(WATCH_INTERVAL):
+                if time.monotonic() - self.client.last_record > seconds:
+                    fired.set()
+                    self.kill()
+                    return
+
+        cell = nbformat.v4.new_code_cell(code)
+        watchdog = threading.Thread(target=watch, name="probe watchdog", daemon=True)
+        self.client.last_record = time.monotonic()
+        watchdog.start()
+        try:
+            run = self._run_cell(cell, -1, seconds * count + WATCH_INTERVAL, 2 * count)
+        finally:
+            stop.set()
+            watchdog.join()
+        return run, list(getattr(self.client, "records", [])), fired.is_set()
 
     def kill(self) -> None:
         """SIGKILL the kernel and every process of the submission; wait until they are gone."""

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from grader.batch import Outcome, _write_atomic, grade_batch
 from grader.casedata import CaseData
+from grader.errors import GraderError
 from grader.execution import Limits
 from grader.gradebook import GRADEBOOK, gradebook_csv, gradebook_row, slugs
 from grader.pipeline import check_submission
@@ -246,6 +247,10 @@ def grade_sources(
         interrupted = run(work, out, cases, limits, workers, scheduler, shown)
     except KeyboardInterrupt:
         interrupted = True
+    except GraderError as exc:  # the cluster cannot be reached: nothing was graded
+        progress.close()
+        print(f"error: {exc}", file=stream)
+        return 2
     finally:
         progress.close()
         counts = write_outputs(work, out)

@@ -54,7 +54,14 @@ def as_written_request(case: Case) -> dict | None:
 def collect(
     cases: CaseData, runner: Runner, names: tuple[str, ...] = spec.NAMES
 ) -> dict[str, list[Evidence]]:
-    """Run every case of every function in `names`; never raises for student failures."""
+    """Run every case of every function in `names`; never raises for student failures.
+
+    A runner with a `many` method gets the requests one level of the dependency order at a
+    time (functions whose dependencies are all in earlier levels), so expected values of a
+    function (in its dependents' stubs and caches) still enter the kernel only after that
+    function has been probed."""
+    if getattr(runner, "many", None) is not None:
+        return _collect_by_level(cases, runner, names)
     evidence: dict[str, list[Evidence]] = {}
     for name in names:
         items = []
@@ -64,6 +71,40 @@ def collect(
             written = runner(written_request) if written_request else isolated
             items.append(Evidence(case, isolated, written))
         evidence[name] = items
+    return evidence
+
+
+def levels(names: tuple[str, ...]) -> list[list[str]]:
+    """`names` grouped so that every function comes after everything it depends on."""
+    level: dict[str, int] = {}
+
+    def depth(name: str) -> int:
+        if name not in level:
+            deps = [d for d in spec.dependencies(name) if d in names and d != name]
+            level[name] = 1 + max((depth(d) for d in deps), default=-1)
+        return level[name]
+
+    for name in names:
+        depth(name)
+    return [[n for n in names if level[n] == k] for k in range(max(level.values(), default=-1) + 1)]
+
+
+def _collect_by_level(cases: CaseData, runner, names) -> dict[str, list[Evidence]]:
+    evidence: dict[str, list[Evidence]] = {name: [] for name in names}
+    for group in levels(names):
+        planned, requests = [], []
+        for name in group:
+            for case in cases.for_function(name):
+                written = as_written_request(case)
+                planned.append((name, case, len(requests), written is not None))
+                requests.append(isolated_request(case))
+                if written is not None:
+                    requests.append(written)
+        records = runner.many(requests)
+        for name, case, at, has_written in planned:
+            isolated = records[at]
+            written = records[at + 1] if has_written else isolated
+            evidence[name].append(Evidence(case, isolated, written))
     return evidence
 
 
@@ -106,6 +147,72 @@ class KernelRunner:
             f"{PROBE_VAR} = {{'__name__': 'rnn_grader_probe'}}\n"
             f"exec(compile({source!r}, {probe.PROBE_FILENAME!r}, 'exec'), {PROBE_VAR})\n"
         )
+        # for a batch: the probe compiled once, each request run in a fresh namespace from it
+        self.driver = (
+            f"{PROBE_VAR} = {{'__name__': 'rnn_grader_probe'}}\n"
+            f"{PROBE_VAR}['__code__'] = compile({source!r}, {probe.PROBE_FILENAME!r}, 'exec')\n"
+            f"exec({PROBE_VAR}['__code__'], {PROBE_VAR})\n"
+        )
+
+    def many(self, requests: list[dict]) -> list[dict | None]:
+        """Run `requests` in one round trip to the kernel, each in a fresh probe namespace,
+        and read each record back as `__call__` does. A request whose record did not come
+        because the kernel died or stopped first gets None (the caller runs it again on its
+        own); one that timed out gets a Timeout record."""
+        payloads = json.dumps([probe.encode(r) for r in requests])
+        code = (
+            self.driver
+            + f"{PROBE_VAR}['run_many_json'](globals(), {payloads!r}, "
+            + f"get_ipython().display_pub.publish, {RECORD_MIME!r}, {PROBE_VAR}['__code__'])"
+        )
+        run, texts, timed_out = self.session.execute_batch(code, len(requests))
+        found: dict[int, list] = {}
+        for text in texts:
+            try:
+                tagged = json.loads(text)
+                found.setdefault(int(tagged["request"]), []).append(tagged["record"])
+            except Exception:  # a forged or broken message: counted for no request
+                continue
+        stopped = run.status != "ok" and not self.session.alive
+        records: list[dict | None] = []
+        for index, request in enumerate(requests):
+            name = request["function"]
+            got = found.get(index, [])
+            if not got and stopped:
+                first = all(i in found for i in range(index))
+                if timed_out and first:
+                    seconds = self.session.limits.probe_seconds
+                    late = f"did not return within {seconds:g} s"
+                    records.append(failed_record(name, "Timeout", late))
+                else:
+                    records.append(None)
+                continue
+            records.append(self._read(name, run, got))
+        return records
+
+    def _read(self, name: str, run, got: list) -> dict:
+        """The record of one request of a batch from the encoded records sent for it."""
+        if len(got) != 1:
+            what = "no result" if not got else "more than one result"
+            return failed_record(
+                name,
+                "RecordMissing" if not got else "RecordForged",
+                f"the call sent back {what}; code in the notebook interfered with the grader's "
+                "probe",
+            )
+        try:
+            record = probe.decode(got[0])
+        except Exception as exc:  # any malformed record is the kernel's doing, never ours
+            return failed_record(
+                name,
+                "RecordUnreadable",
+                f"the result the call sent back is not plain data ({str(exc)[:160]})",
+            )
+        if not well_formed(record, name):
+            return failed_record(
+                name, "RecordUnreadable", "the result the call sent back was not a record"
+            )
+        return record
 
     def __call__(self, request: dict) -> dict:
         name = request["function"]

@@ -331,3 +331,20 @@ def run_json(namespace, request_text, publish, mime):
     record = run(namespace, request)
     record.pop("args_before", None)
     publish({mime: json.dumps(encode(record))})
+
+
+def run_many_json(namespace, requests_text, publish, mime, code):
+    """Kernel entry point for a batch: each request (a JSON list of encoded requests) runs in a
+    fresh namespace made from the probe's compiled `code`, so nothing one call did to the probe
+    carries over to the next; each record is sent as its own display message, tagged with the
+    request's position, as soon as it is made."""
+    for index, text in enumerate(json.loads(requests_text)):
+        try:
+            fresh = {"__name__": "rnn_grader_probe"}
+            exec(code, fresh)
+            record = fresh["run"](namespace, fresh["decode"](text))
+            record.pop("args_before", None)
+            tagged = {"request": index, "record": fresh["encode"](record)}
+            publish({mime: json.dumps(tagged)})
+        except BaseException:  # e.g. KeyboardInterrupt raised by the student's code
+            continue  # no record for this request (the grader says so); the next one runs
