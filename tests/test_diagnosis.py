@@ -148,3 +148,163 @@ def test_wrong_steps_pattern_is_put_in_words(cases, mistake_id, words):
     name, ns = with_mistake(mistake_id)
     patterns = [f.message for f in diagnose(name, cases, ns).findings if f.code == "step-pattern"]
     assert patterns and words in patterns[0]
+
+
+# --- issue 7: words a student would use -------------------------------------------------------
+
+
+def test_cache_places_read_as_a_student_would_say_them(cases):
+    """The c_next view bug: the cached c_prev is named "the c_prev stored in the cache of step
+    t = 0", never by the internal path alone."""
+    name, ns = with_mistake("lstm-forward-initial-cell-state-is-view")
+    text = " ".join(f.message for f in diagnose(name, cases, ns).findings)
+    assert "the c_prev stored in the cache of step t = 0 (caches[0][0][3])" in text
+    assert "entry c_prev (t = 0)" not in text
+
+
+RNN_FORWARD_ZERO_START_AND_DOUBLED_Y = """
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
+    a_next = np.zeros_like(a0)
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = 2 * yt_pred
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+"""
+
+
+def test_step_pattern_names_its_evidence_when_the_outputs_disagree(cases):
+    """Only the argument passed to the cell at t = 0 is wrong, but y_pred is wrong at every
+    step: the pattern says it is about the arguments passed to the cell, and that the outputs
+    are wrong at every time step too; it never says "only t = 0 is wrong"."""
+    ns = namespace(rnn_forward=RNN_FORWARD_ZERO_START_AND_DOUBLED_Y)
+    result = diagnose("rnn_forward", cases, ns)
+    patterns = [f.message for f in result.findings if f.code == "step-pattern"]
+    assert patterns, [f.message for f in result.findings]
+    assert patterns[0].startswith(
+        "Of the arguments your rnn_forward passes to rnn_cell_forward, only those at t = 0"
+    )
+    assert "own outputs are also wrong at every time step" in patterns[0]
+    assert "Only t = 0 is wrong" not in " ".join(f.message for f in result.findings)
+
+
+# --- issue 9: the mutated_inputs policy, scored from the case data ---------------------------
+
+
+RNN_CELL_BACKWARD_IN_PLACE = """
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    da_next *= 1 - a_next ** 2
+    return {"dxt": parameters["Wax"].T @ da_next, "da_prev": parameters["Waa"].T @ da_next,
+            "dWax": da_next @ xt.T, "dWaa": da_next @ a_prev.T,
+            "dba": np.sum(da_next, axis=1, keepdims=True)}
+"""
+
+
+@pytest.mark.parametrize(
+    "policy, status, share", [("warn", "pass", 1.0), ("deduct", "pass", 0.5), ("fail", "fail", 0.0)]
+)
+def test_mutation_policy_decides_the_points(cases, policy, status, share):
+    """The same in-place writer scores by the case data's `mutated_inputs` setting: full points,
+    half of them, or none (its cases count as failed); the finding says which."""
+    from dataclasses import replace
+
+    data = replace(cases, settings={**cases.settings, "mutated_inputs": policy})
+    ns = namespace(rnn_cell_backward=RNN_CELL_BACKWARD_IN_PLACE)
+    result = diagnose("rnn_cell_backward", data, ns)
+    assert result.status == status
+    assert result.mutated_inputs == ("da_next",)
+    assert result.score == pytest.approx(result.max_score * share)
+    assert result.penalty == pytest.approx(result.max_score * 0.5 if policy == "deduct" else 0)
+    said = [f.message for f in result.findings if f.code == "mutation-policy"]
+    assert bool(said) == (policy != "warn")
+    if said:
+        assert f"`mutated_inputs: {policy}`" in said[0]
+
+
+def test_unknown_mutation_policy_is_rejected_with_the_valid_ones():
+    """A typo in the setting is refused on entry, listing warn, deduct and fail."""
+    from grader.errors import ConfigError
+    from grader.policy import mutation_policy
+
+    with pytest.raises(ConfigError) as raised:
+        mutation_policy({"mutated_inputs": "strict"})
+    assert "warn, deduct, fail" in str(raised.value)
+
+
+def test_build_carries_the_masters_policy_into_both_case_files(built):
+    """The case files written by the build hold the master notebook's setting, which is what
+    `check`, `grader.check()` and `otter run` score by."""
+    import json
+
+    from grader import probe
+    from solutions.build import MASTER
+    from solutions.plugin_settings import case_data_settings
+
+    def read(path):
+        return probe.decode(json.loads(path.read_text()))
+
+    want = case_data_settings(MASTER)
+    for name in ("public_cases.json", "hidden_cases.json"):
+        data = read(built["cases"] / name)
+        assert data["settings"]["mutated_inputs"] == want["mutated_inputs"], name
+    student = built["student"].parent / "grader" / "data" / "public_cases.json"
+    assert read(student)["settings"] == data["settings"]
+
+
+def test_plugin_settings_read_from_a_master_copy(tmp_path):
+    """A master notebook listing the plugin with `mutated_inputs: fail` gives that setting;
+    a bare plugin entry gives the default."""
+    import nbformat
+
+    from solutions.build import MASTER
+    from solutions.plugin_settings import case_data_settings
+
+    nb = nbformat.read(MASTER, as_version=4)
+    config = nb.cells[0]
+    config.source = config.source.replace("mutated_inputs: warn", "mutated_inputs: fail")
+    nbformat.write(nb, tmp_path / "fail.ipynb")
+    assert case_data_settings(tmp_path / "fail.ipynb") == {"mutated_inputs": "fail"}
+    config.source = config.source.replace(
+        "RootCausePlugin:\n      mutated_inputs: fail", "RootCausePlugin"
+    )
+    nbformat.write(nb, tmp_path / "bare.ipynb")
+    assert case_data_settings(tmp_path / "bare.ipynb") == {"mutated_inputs": "warn"}
+
+
+# --- the JSON contract ------------------------------------------------------------------------
+
+
+def test_a_report_with_every_field_follows_the_schema(cases):
+    """A report holding every optional field (stale items, cells, notices, per-case results,
+    penalties, findings) validates against grader/report_schema.json, and a report whose case
+    steps lie outside the case is refused."""
+    from report_schema import validate
+
+    import grader
+    from grader.records import CaseResult, CellRun, RunRecord, StaleItem
+
+    name, ns = with_mistake("lstm-backward-no-recurrent-gradient")
+    result = diagnose(name, cases, ns)
+    report = grader.Report(
+        "every-field.ipynb",
+        RunRecord("errors", (CellRun(3, "error", "NameError", "name 'x'", ""),)),
+        (StaleItem("missing_name", 3, "stale"),),
+        (result,),
+        (grader.Finding("sandbox-unavailable", "no sandbox"),),
+    )
+    data = validate(grader.to_dict(report))
+    assert data["functions"][name]["cases"] and data["functions"][name]["findings"]
+    bad = replace_case(result, CaseResult("public-1", "public", 1, False, 4, ("dx",), (9,)))
+    with pytest.raises(AssertionError, match="outside its 4 steps"):
+        validate(grader.to_dict(grader.Report("bad.ipynb", RunRecord("ok"), (), (bad,))))
+
+
+def replace_case(result, case):
+    from dataclasses import replace
+
+    return replace(result, cases=(case,))

@@ -86,7 +86,7 @@ def lstm_backward(da, caches):
 LSTM_CELL_BACKWARD_DXT_WITHOUT_OUTPUT_GATE = LSTM_CELL_BACKWARD_GLOBAL_WF.replace(
     "    da_prev = (Wf", '    Wf = parameters["Wf"]\n    da_prev = (Wf'
 ).replace(
-    "+ parameters[\"Wc\"][:, n_a:].T @ dcct + parameters[\"Wo\"][:, n_a:].T @ dot)",
+    '+ parameters["Wc"][:, n_a:].T @ dcct + parameters["Wo"][:, n_a:].T @ dot)',
     '+ parameters["Wc"][:, n_a:].T @ dcct)',
 )
 

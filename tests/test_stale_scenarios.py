@@ -202,7 +202,7 @@ def graded(built, student_nb, cases, tmp_path_factory):
     def get(name: str) -> Scenario:
         if name not in done:
             scenario = SCENARIOS[name](student_nb, folder)
-            path = tmp_path_factory.mktemp(name) / f"{name}.ipynb"
+            path = tmp_path_factory.mktemp(name) / "rnn_lstm.ipynb"
             nbformat.write(scenario.saved, path)
             scenario.report = grader.check_submission(path, cases)
             done[name] = scenario
