@@ -183,16 +183,18 @@ def grade_batch(
             queue.append(i)
             return None
         message = WORKER_DIED.format(first=deaths[i][0], second=deaths[i][-1])
-        report = _not_graded(labels[i], "kernel_died", "worker-died", message)
+        report = _not_graded(labels[i], "kernel_died", "worker-died", message, cases)
         return outcome(i, "worker-died", report)
 
     def settle(i: int, answer: dict) -> Outcome:
         if not answer.get("ok"):
-            return outcome(i, "grader-error", _grader_error(labels[i], str(answer.get("error"))))
+            return outcome(
+                i, "grader-error", _grader_error(labels[i], str(answer.get("error")), cases)
+            )
         rendered = _rendered_answer(answer)
         if rendered is None:
             error = UNREADABLE.format(error="it lacks the report, its text or its headline")
-            return outcome(i, "grader-error", _grader_error(labels[i], error))
+            return outcome(i, "grader-error", _grader_error(labels[i], error, cases))
         return Outcome(labels[i], names[i], "graded", **rendered, attempts=attempts[i])
 
     def ended(worker: _Worker, late: bool) -> Outcome | None:
@@ -200,12 +202,12 @@ def grade_batch(
         i = worker.job
         if worker.oversize:
             error = UNREADABLE.format(error=f"it was longer than {MAX_ANSWER} bytes")
-            return outcome(i, "grader-error", _grader_error(labels[i], error))
+            return outcome(i, "grader-error", _grader_error(labels[i], error, cases))
         if late and not worker.started:
             return died(i, f"it had not started after {STARTUP_SECONDS:g} s")
         if late:
             message = TIMEOUT.format(total=seconds, budget=budget, margin=margin_seconds)
-            report = _not_graded(labels[i], "timeout", "submission-timeout", message)
+            report = _not_graded(labels[i], "timeout", "submission-timeout", message, cases)
             return outcome(i, "timeout", report)
         return died(i, _how(worker.exitcode))
 
@@ -515,13 +517,17 @@ def _how(exitcode: int | None) -> str:
     return f"it exited with status {exitcode} before its result was complete"
 
 
-def _not_graded(path: str, run_status: str, code: str, message: str) -> Report:
+def _not_graded(
+    path: str, run_status: str, code: str, message: str, cases: CaseData | None = None
+) -> Report:
     notice = Finding(code, message)
-    return Report(Path(path).name, RunRecord(run_status), (), _ungraded(message), (notice,))
+    functions = _ungraded(message, cases)
+    return Report(Path(path).name, RunRecord(run_status), (), functions, (notice,))
 
 
-def _grader_error(path: str, error: str) -> Report:
-    return _not_graded(path, "errors", "internal-error", INTERNAL_ERROR.format(error=error))
+def _grader_error(path: str, error: str, cases: CaseData | None = None) -> Report:
+    message = INTERNAL_ERROR.format(error=error)
+    return _not_graded(path, "errors", "internal-error", message, cases)
 
 
 def _rendered_answer(answer: dict) -> dict | None:

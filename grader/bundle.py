@@ -28,7 +28,15 @@ def inputs_only(cases: CaseData, case_set: str = "public") -> dict:
         name: [_inputs(case) for case in items if case.set == case_set]
         for name, items in cases.cases.items()
     }
-    return {"schema": SCHEMA, "set": case_set, "inputs_only": True, "mistakes": {}, "cases": kept}
+    points = {name: p.as_dict() for name, p in cases.points.items()}
+    return {
+        "schema": SCHEMA,
+        "set": case_set,
+        "inputs_only": True,
+        "mistakes": {},
+        "points": points,
+        "cases": kept,
+    }
 
 
 def _inputs(case) -> dict:

@@ -31,6 +31,65 @@ class Case:
     producer: dict | None
     intermediates: dict[str, Any]
     fingerprints: list[dict]
+    shared: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Points:
+    """What one question is worth, as the master notebook sets it: `question` in all, shared
+    between its test sets (`by_set`, e.g. {"public": 0.25, "hidden": 0.75})."""
+
+    question: float
+    by_set: dict[str, float]
+
+    def earned(self, outcomes: dict[str, tuple[int, int]]) -> float:
+        """The points for (passed, total) cases per set. Each set is worth its share; when
+        only some sets are at hand (the public data alone), they share the question's points
+        in proportion to their own shares, so a function is always worth `question`."""
+        graded = {s: (p, t) for s, (p, t) in outcomes.items() if t}
+        if not graded:
+            return 0.0
+        weight = sum(self.by_set.get(s, 0.0) for s in graded)
+        if weight <= 0:  # the sets at hand are worth nothing: count their cases alike
+            passed = sum(p for p, _ in graded.values())
+            return self.question * passed / sum(t for _, t in graded.values())
+        share = sum(self.by_set.get(s, 0.0) * p / t for s, (p, t) in graded.items())
+        return self.question * share / weight
+
+    def as_dict(self) -> dict[str, float]:
+        return {"question": self.question, **self.by_set}
+
+
+def _points(raw: dict, path: Path) -> dict[str, Points]:
+    """The points table of one case file, checked: a number per set for every function."""
+    table = raw.get("points")
+    rebuild = "rebuild with `python -m grader build`"
+    if not isinstance(table, dict):
+        raise CaseDataError(
+            f"the case file {path} has no points table (a build older than this grader wrote "
+            f"it); {rebuild}"
+        )
+    missing = [n for n in spec.NAMES if n not in table]
+    if missing:
+        raise CaseDataError(
+            f"the case file {path} has no points for {', '.join(missing)}; {rebuild}"
+        )
+    found = {}
+    for name in spec.NAMES:
+        entry = table[name]
+        ok = (
+            isinstance(entry, dict)
+            and "question" in entry
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in entry.values())
+        )
+        if not ok:
+            raise CaseDataError(
+                f"the case file {path} has points for {name} that are not numbers per set: "
+                f"{entry!r}; {rebuild}"
+            )
+        by_set = {k: float(v) for k, v in entry.items() if k != "question"}
+        found[name] = Points(float(entry["question"]), by_set)
+    return found
 
 
 @dataclass(frozen=True)
@@ -43,6 +102,17 @@ class CaseData:
     paths: tuple[Path, ...] = ()
     inputs_only: bool = False
     digests: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    points: dict[str, Points] = field(default_factory=dict)
+
+    def points_of(self, name: str) -> Points:
+        """What `name`'s question is worth and how its sets share it (from the build)."""
+        try:
+            return self.points[name]
+        except KeyError:
+            raise CaseDataError(
+                f"the case data has no points for {name}; rebuild with `python -m grader build`"
+            ) from None
 
     def public_file(self) -> Path | None:
         """The public case file, which may be shown to the student's kernel."""
@@ -94,11 +164,24 @@ def load(*paths: Path) -> CaseData:
     sets = []
     digests = {}
     inputs_only = False
+    settings: dict[str, Any] = {}
+    points: dict[str, Points] = {}
+    points_from: Path | None = None
     for path in paths:
         raw, digests[str(path)] = _read(Path(path))
+        table = _points(raw, Path(path))
+        if points_from is not None and table != points:
+            differ = next(n for n in spec.NAMES if table[n] != points[n])
+            raise CaseDataError(
+                f"the case files {points_from} and {path} disagree on the points of {differ} "
+                f"({points[differ].as_dict()} against {table[differ].as_dict()}); they come "
+                f"from different builds: rebuild with `python -m grader build`"
+            )
+        points, points_from = table, Path(path)
         inputs_only = inputs_only or bool(raw.get("inputs_only"))
         sets.append(raw["set"])
         mistakes.update(raw.get("mistakes", {}))
+        settings.update(raw.get("settings", {}))
         for name, items in raw["cases"].items():
             if name not in cases:
                 raise CaseDataError(f"the case file {path} has cases for unknown function {name!r}")
@@ -110,6 +193,8 @@ def load(*paths: Path) -> CaseData:
         tuple(map(Path, paths)),
         inputs_only,
         digests,
+        settings,
+        points,
     )
 
 

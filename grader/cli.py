@@ -4,6 +4,8 @@ python -m grader check SUBMISSION.ipynb [--format text|json|html] [--cases DIR]
 python -m grader grade SOURCES... --out RESULTS_DIR [--workers N] [--scheduler ADDRESS] [--force]
 python -m grader batch SUBMISSION.ipynb ... [--out DIR] [--cases DIR] [--jobs N]  (deprecated)
 python -m grader build [--out DIR]
+python -m grader classroom NOTEBOOK [--cases DIR] [--hidden-cases DIR] [--output-env FILE]
+    [--summary FILE]
 """
 
 from __future__ import annotations
@@ -106,6 +108,14 @@ def cmd_grade(args) -> int:
     )
 
 
+def cmd_classroom(args) -> int:
+    from grader.classroom_report import grade_for_classroom
+
+    return grade_for_classroom(
+        args.notebook, args.cases, args.hidden_cases, _limits(args), args.output_env, args.summary
+    )
+
+
 def cmd_build(args) -> int:
     try:
         from solutions.build import main as build_main
@@ -200,6 +210,22 @@ def parser() -> argparse.ArgumentParser:
     )
     limits(batch)
     batch.set_defaults(run=cmd_batch)
+
+    classroom = sub.add_parser(
+        "classroom",
+        help="grade one notebook for GitHub Classroom: one result per function for the "
+        "autograding reporter, the diagnosis as Markdown",
+    )
+    classroom.add_argument("notebook")
+    classroom.add_argument(
+        "--hidden-cases", help="folder with hidden_cases.json (a private repository's checkout)"
+    )
+    classroom.add_argument(
+        "--output-env", help="append one RUNNER=base64 line per function here ($GITHUB_OUTPUT)"
+    )
+    classroom.add_argument("--summary", help="append the Markdown diagnosis here")
+    limits(classroom)
+    classroom.set_defaults(run=cmd_classroom)
 
     build = sub.add_parser("build", help="build case data, student notebook and autograder")
     build.add_argument("--out", default="dist")

@@ -31,6 +31,7 @@ import contextlib
 import json
 import shutil
 import tempfile
+import textwrap
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -40,16 +41,17 @@ from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
 from grader import spec
-from grader.casedata import DIGESTS, SETS, CaseData, find_case_files, load
+from grader.casedata import DIGESTS, SETS, CaseData, Points, find_case_files, load
 from grader.errors import CaseDataError, ConfigError
 from grader.execution import Limits
 from grader.pipeline import check_submission
+from grader.policy import DEFAULT as DEFAULT_POLICY
+from grader.policy import mutation_policy
 from grader.records import FunctionResult, Report
 from grader.report import function_text, render_text, to_dict
 from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
 
 PLUGIN_NAME = "grader.otter_plugin.RootCausePlugin"
-PUBLIC_SHARE = 0.25
 OTTER_LOG = ".OTTER_LOG"  # otter.check.notebook.OTTER_LOG_FILENAME
 CASE_FILES = (*(f"{case_set}_cases.json" for case_set in SETS), DIGESTS)
 PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -57,6 +59,10 @@ PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}
 NO_CASE_DATA = "The root-cause grader has no case data: {error}"
 NOT_RUN = "The root-cause grader did not run on this submission."
 NOT_A_NOTEBOOK = "The root-cause grader was handed a {kind} by otter instead of a notebook."
+HIDDEN_TOO = (
+    "{name} passes {passed} of {total} hidden cases. The public test's message says what is "
+    "wrong; the hidden cases check the same code on other shapes and values, so fix that first."
+)
 FAILED = "The root-cause grader failed before grading this submission ({error})."
 
 
@@ -69,6 +75,8 @@ class PluginConfig:
     submission_seconds: wall-clock budget of the whole submission.
     sandbox: "auto", "required" or "off" (see grader.sandbox.Mode).
     memory_mb: address space of the submission's kernel.
+    mutated_inputs: what writing into an input costs (grader.policy); the build copies it into
+        the case data, which is what scoring reads.
     """
 
     cell_seconds: float = 60.0
@@ -76,6 +84,7 @@ class PluginConfig:
     submission_seconds: float = 600.0
     sandbox: str = Mode.AUTO.value
     memory_mb: float = DEFAULT_ADDRESS_SPACE / 1024**2
+    mutated_inputs: str = DEFAULT_POLICY.value
 
     @classmethod
     def from_mapping(cls, raw: dict | None) -> PluginConfig:
@@ -87,7 +96,9 @@ class PluginConfig:
         modes = [m.value for m in Mode]
         if "sandbox" in raw and raw["sandbox"] not in modes:
             raise ConfigError(PLUGIN_NAME, [f"sandbox: {raw['sandbox']!r}"], modes)
-        return cls(**{k: v if k == "sandbox" else float(v) for k, v in raw.items()})
+        mutation_policy(raw)
+        text = ("sandbox", "mutated_inputs")
+        return cls(**{k: v if k in text else float(v) for k, v in raw.items()})
 
     def limits(self) -> Limits:
         return Limits.from_settings(
@@ -99,22 +110,48 @@ class PluginConfig:
         )
 
 
+def _hidden_message(result: FunctionResult, public_passed: bool, text: str) -> str:
+    """The hidden test's own message: when the public test fails too, the diagnosis is under
+    the public test (it is about the public case), so this one only counts the hidden cases."""
+    if result.passed_set("hidden"):
+        return "✅ passed"
+    if public_passed:  # the diagnosis is then about the first failing hidden case
+        return "❌ " + text
+    hidden = [ok for case_id, ok in result.case_outcomes if case_id.startswith("hidden")]
+    return "❌ " + HIDDEN_TOO.format(
+        name=result.name, passed=sum(hidden), total=len(hidden) or "the"
+    )
+
+
 def _test_file(result: FunctionResult) -> ExceptionTestFile:
-    text = function_text(result)
-    public = TestCase(
-        f"{result.name} - public", None, False, result.max_score * PUBLIC_SHARE, None, None
-    )
-    hidden = TestCase(
-        f"{result.name} - hidden", None, True, result.max_score * (1 - PUBLIC_SHARE), None, None
-    )
+    """The question's result as otter's test file: a public and a hidden test, each worth the
+    points the master notebook gives it (`result.set_points`, from the case data)."""
+    worth = dict(result.set_points)
+    # otter prints each test's own points; the first line's whole-question score would confuse
+    _, _, findings = function_text(result).partition("\n")
+    text = textwrap.dedent(findings).strip() or f"{result.name} is wrong on these cases."
+    public = TestCase(f"{result.name} - public", None, False, worth.get("public", 0.0), None, None)
+    hidden = TestCase(f"{result.name} - hidden", None, True, worth.get("hidden", 0.0), None, None)
     public_passed, hidden_passed = result.passed_set("public"), result.passed_set("hidden")
     test_file = ExceptionTestFile(result.name, f"tests/{result.name}.py", [public, hidden])
     test_file.test_case_results = [
         TestCaseResult(public, "✅ passed" if public_passed else "❌ " + text, public_passed),
-        TestCaseResult(hidden, "✅ passed" if hidden_passed else "❌ " + text, hidden_passed),
+        TestCaseResult(hidden, _hidden_message(result, public_passed, text), hidden_passed),
     ]
     test_file.update_score(result.score)
     return test_file
+
+
+def _otter_points(results) -> dict[str, Points]:
+    """The points of otter's own test files (what otter assign wrote from the same master
+    notebook), for results when the case data could not be read."""
+    found = {}
+    for name, test_file in getattr(results, "results", {}).items():
+        by_set = {"public": 0.0, "hidden": 0.0}
+        for case in test_file.test_cases:
+            by_set["hidden" if case.hidden else "public"] += float(case.points or 0.0)
+        found[name] = Points(sum(by_set.values()), by_set)
+    return found
 
 
 def _otter_layout(folder: Path) -> bool:
@@ -230,6 +267,7 @@ class RootCausePlugin(AbstractOtterPlugin):
 
     def after_grading(self, results):
         """Replace otter's results with the engine's verdicts (0 points and why, without)."""
+        points = _otter_points(results)  # otter's, for when there is no report
         results.clear_results()
         # otter's own pass ran no student code, so its failing says nothing about the submission
         results._catastrophic_error = None
@@ -237,7 +275,9 @@ class RootCausePlugin(AbstractOtterPlugin):
         if report is None:
             results.set_output(self.failure or NOT_RUN)
             for fn in spec.FUNCTIONS:
-                zero = FunctionResult(fn.name, "error", 0.0, fn.points, None)
+                worth = points.get(fn.name, Points(0.0, {}))
+                split = tuple(worth.by_set.items())
+                zero = FunctionResult(fn.name, "error", 0.0, worth.question, None, set_points=split)
                 results.results[fn.name] = _test_file(zero)
             return
         for result in report.functions:

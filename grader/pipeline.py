@@ -42,13 +42,17 @@ RERUN = (
 )
 
 
-def _ungraded(reason: str) -> tuple[FunctionResult, ...]:
+def _ungraded(reason: str, cases: CaseData | None = None) -> tuple[FunctionResult, ...]:
+    """Every function at 0 points with `reason`, each out of its points in `cases` (0 when
+    the case data is not at hand)."""
+    worth = dict(cases.points) if cases else {}
     return tuple(
         FunctionResult(
             name=fn.name,
             status="missing",
             score=0.0,
-            max_score=fn.points,
+            max_score=worth[fn.name].question if fn.name in worth else 0.0,
+            set_points=tuple(worth[fn.name].by_set.items()) if fn.name in worth else (),
             correct_in_isolation=None,
             blame=(fn.name,),
             findings=(Finding("not-graded", NOT_GRADED.format(reason=reason)),),
@@ -104,6 +108,22 @@ class _Kernels:
         if not self.session.alive:
             self.killers.add(function)
         return record
+
+    def many(self, requests: list[dict]) -> list[dict]:
+        """`requests` in one round trip while the kernel stays up (isolation.collect sends one
+        level of the dependency order at a time); a request whose record did not come back,
+        because the kernel died or stopped first, runs again on its own through `__call__`."""
+        if self.killers or self.runner is None or not self.session.alive:
+            return [self(request) for request in requests]
+        if self.budget.left() <= 0:
+            return [self(request) for request in requests]
+        records = self.runner.many(requests)
+        if not self.session.alive:  # a call timed out (the watchdog killed the kernel)
+            for request, record in zip(requests, records):
+                error = (record or {}).get("error") or {}
+                if error.get("type") == "Timeout":
+                    self.killers.add(request["function"])
+        return [self(r) if record is None else record for r, record in zip(requests, records)]
 
     def close(self) -> None:
         self.stack.close()
@@ -181,7 +201,7 @@ def check_submission(path: str | Path, cases: CaseData, limits: Limits | None = 
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
         notice = Finding("internal-error", INTERNAL_ERROR.format(error=detail))
         return Report(
-            Path(path).name, RunRecord("errors"), (), _ungraded(notice.message), (notice,)
+            Path(path).name, RunRecord("errors"), (), _ungraded(notice.message, cases), (notice,)
         )
 
 
@@ -190,7 +210,9 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
     name = Path(path).name
     if intake.notebook is None:
         reason = intake.notices[0].message if intake.notices else "unreadable notebook"
-        return Report(name, RunRecord("invalid_notebook"), (), _ungraded(reason), intake.notices)
+        return Report(
+            name, RunRecord("invalid_notebook"), (), _ungraded(reason, cases), intake.notices
+        )
 
     saved = intake.notebook
     notices = list(intake.notices)
@@ -198,7 +220,9 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
         contained = containment_notice(limits)
     except SandboxUnavailable as exc:
         notice = Finding("sandbox-required", str(exc))
-        return Report(name, RunRecord("not_run"), (), _ungraded(str(exc)), (*notices, notice))
+        return Report(
+            name, RunRecord("not_run"), (), _ungraded(str(exc), cases), (*notices, notice)
+        )
     if contained is not None:
         notices.append(contained)
     budget = Budget(limits.submission_seconds)
@@ -209,7 +233,9 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
         except Exception as exc:  # kernel start-up failures come in many types
             message = KERNEL_FAILED.format(error=f"{type(exc).__name__}: {str(exc)[:200]}")
             notices.append(Finding("kernel-failed", message))
-            return Report(name, RunRecord("kernel_died"), (), _ungraded(message), tuple(notices))
+            return Report(
+                name, RunRecord("kernel_died"), (), _ungraded(message, cases), tuple(notices)
+            )
     if budget.left() <= 0:
         notices.append(Finding("out-of-time", OUT_OF_TIME_NOTICE.format(seconds=budget.seconds)))
     if evidence is not None and skipped:
@@ -238,7 +264,7 @@ def _judged(name, saved, run, evidence, cases, notices) -> Report:
         where = f"in cell {stopped[0].index + 1}" if stopped else "while the notebook ran"
         reason = f"the kernel stopped {where}, and again each time it was run without such cells"
         stale = staleness.stale_state(saved, run, {})
-        return Report(name, run, stale, _ungraded(reason), tuple(notices))
+        return Report(name, run, stale, _ungraded(reason, cases), tuple(notices))
     stale = staleness.stale_state(saved, run, _name_errors(evidence))
     verdicts = {fn: judge(fn, items) for fn, items in evidence.items()}
     results = {fn: function_result(fn, v, cases) for fn, v in verdicts.items()}

@@ -94,9 +94,12 @@ class FunctionResult:
     wrong_steps: the time steps wrong on the public case (on the first case when no public
         case was graded); `cases` has the steps of every case.
     isolated_wrong_outputs: outputs its own code gets wrong (reference callees and inputs).
-    inherited_wrong_outputs: outputs right in isolation but wrong as written, because of the
-        functions it calls or takes its caches from.
+    written_only_wrong_outputs: outputs right in isolation but wrong as written: because of
+        the functions it calls or takes its caches from, or because the wrong arguments it
+        passes reach the real callees (the findings say which).
     penalty: points taken off by the instructor's policy on writing into inputs.
+    set_points: what each case set's test is worth, (("public", 0.5), ("hidden", 1.5)), as the
+        master notebook sets it (through the case data); they add up to max_score.
     """
 
     name: str
@@ -114,9 +117,10 @@ class FunctionResult:
     cases_total: int = 0
     case_outcomes: tuple[tuple[str, bool], ...] = ()
     isolated_wrong_outputs: tuple[str, ...] = ()
-    inherited_wrong_outputs: tuple[str, ...] = ()
+    written_only_wrong_outputs: tuple[str, ...] = ()
     cases: tuple[CaseResult, ...] = ()
     penalty: float = 0.0
+    set_points: tuple[tuple[str, float], ...] = ()
 
     def passed_set(self, case_set: str) -> bool:
         """Whether every case of `case_set` ("public" or "hidden") passed in isolation."""

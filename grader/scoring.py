@@ -6,6 +6,7 @@ points when `lstm_cell_backward` is wrong; blame says which functions make it fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -14,11 +15,15 @@ from grader import spec
 from grader.casedata import Case, CaseData
 from grader.diagnosis import CaseVerdict
 from grader.fingerprints import mistake_findings
-from grader.outputs import describe
-from grader.records import Finding, FunctionResult
+from grader.names import undefined_message
+from grader.outputs import cache_entry, describe, quoted
+from grader.policy import DEDUCTION, SETTING, MutationPolicy, mutation_policy
+from grader.records import CaseResult, Finding, FunctionResult
 
 MAX_OUTPUT_FINDINGS = 6
 MAX_CALL_FINDINGS = 4
+# callee arguments one loop step hands to the next; the others are each step's own input
+CARRIED = {"a_prev", "c_prev", "da_next", "dc_next"}
 
 
 def case_label(case: Case) -> str:
@@ -45,9 +50,7 @@ def _repeats_output(fn: spec.Function, output: str, path: str, wrong: list[str])
     """A cache entry that is one of the function's own wrong outputs says nothing new."""
     if output != "cache" or not fn.cache_layout:
         return False
-    where, _ = describe(fn, output, path)
-    entry = where.removeprefix("cache entry ")
-    return entry in wrong
+    return cache_entry(fn, output, path) in wrong
 
 
 def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseData) -> list[Finding]:
@@ -68,6 +71,10 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     findings = []
     if first.error:
         findings.append(Finding("raised", f"On {label}, your {fn.name} {first.error}.", label))
+    if first.undefined:
+        findings.append(
+            Finding("undefined-name", undefined_message(fn, first.undefined), first.undefined)
+        )
     if first.structure:
         findings.append(
             Finding("wrong-structure", f"On {label}, your {fn.name} {first.structure}.", label)
@@ -79,61 +86,131 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     ]
     for output, m in shown[:MAX_OUTPUT_FINDINGS]:
         where, _ = describe(fn, output, m.path)
-        findings.append(Finding("wrong-output", f"On {label}, `{where}` {m.message}.", where))
+        findings.append(Finding("wrong-output", f"On {label}, {quoted(where)} {m.message}.", where))
     if len(shown) > MAX_OUTPUT_FINDINGS:
         more = len(shown) - MAX_OUTPUT_FINDINGS
         findings.append(Finding("wrong-output", f"… and {more} more differing entries.", ""))
     findings += first.call_findings[:MAX_CALL_FINDINGS]
+    producer_failed = bool(fn.fed_by) and (first.written_error or "").startswith(fn.fed_by + " ")
+    if first.written_error and not first.error and not first.structure and not producer_failed:
+        findings.append(
+            Finding(
+                "raises-as-written",
+                f"As written, with your own functions instead of the grader's stand-ins, your "
+                f"{fn.name} {first.written_error}.",
+                label,
+            )
+        )
     findings += step_pattern(fn, first)
     findings += first.intermediate_findings
     findings += first.shared
+    findings += first.scaled
     findings += [_mutation(fn, name) for name in first.mutated]
-    findings += mistake_findings(verdicts, cases)
+    known = mistake_findings(verdicts, cases)
+    findings += known
     passed = sum(v.passed for v in verdicts)
     if verdicts and 0 < passed < len(verdicts):
+        explained = known or any(v.scaled for v in verdicts)
+        guess = (
+            " (the findings above say what goes wrong there)"
+            if explained
+            else ", so look for a hard-coded size or an index taken from the wrong array"
+        )
         findings.append(
             Finding(
                 "some-cases",
                 f"It is right on {passed} of {len(verdicts)} cases; the others have other "
-                f"shapes or "
-                f"lengths, so look for a hard-coded size or an index taken from the wrong array.",
+                f"shapes or lengths{guess}.",
             )
         )
     return findings
 
 
+def _output_steps(verdict: CaseVerdict) -> set[int]:
+    """The time steps at which the function's own returned outputs are wrong."""
+    steps = set()
+    for name, m in verdict.mismatches:
+        steps.update(m.steps)
+        step = describe(spec.function(verdict.case.function), name, m.path)[1]
+        if step is not None:
+            steps.add(step)
+    return steps
+
+
 def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
-    """What the set of wrong time steps says about where in the loop the mistake is."""
+    """What the set of wrong time steps says about where in the loop the mistake is.
+
+    The arguments passed to the cell and the returned outputs are separate evidence: the
+    pattern names the one it is read from, and is not given when the other contradicts it.
+    """
     if not fn.calls or not verdict.steps:
         return []
-    steps = sorted(verdict.steps)
     length = len(next(iter(verdict.case.calls.values()))["args"])
     if length < 2:
         return []
+    callee = fn.calls[0]
     first, rest = (
         (length - 1, set(range(length - 1))) if fn.backward else (0, set(range(1, length)))
     )
-    if steps == [first]:
-        where = "the last time step (where the loop starts)" if fn.backward else "t = 0"
+    calls, outputs = set(verdict.call_steps), _output_steps(verdict)
+    evidence, steps = (
+        (f"the arguments your {fn.name} passes to {callee}", calls)
+        if calls
+        else (f"what your {fn.name} returns", outputs)
+    )
+    start = "the last time step, where the loop starts" if fn.backward else "t = 0"
+    if steps == {first}:
         text = (
-            f"Only {where} is wrong and every later step of the loop is right: look at what "
-            f"the loop starts from, not at the loop body."
+            f"Of {evidence}, only those at {start} are wrong, and every later step of the loop "
+            f"is right: look at what the loop starts from, not at the loop body."
         )
-    elif set(steps) == rest:
+    elif steps == rest and calls and not verdict.call_params & CARRIED:
+        listed = ", ".join(f"`{p}`" for p in sorted(verdict.call_params))
         text = (
-            "Every step is wrong except the one the loop starts with: what one step hands to "
-            "the next (the carried state or the gradient flowing back) is where to look."
+            f"Of {evidence}, every step is wrong except the one the loop starts with, and the "
+            f"wrong one is what each step takes for itself ({listed}), not what one step hands "
+            f"to the next: look at how the loop picks the input of step t."
+        )
+    elif steps == rest:
+        text = (
+            f"Of {evidence}, every step is wrong except the one the loop starts with: what one "
+            f"step hands to the next (the carried state or the gradient flowing back) is where "
+            f"to look."
         )
     else:
         return []
-    return [Finding("step-pattern", text, ", ".join(f"t = {t}" for t in steps))]
+    if calls and outputs and not outputs <= calls:
+        at = "every time step" if len(outputs) == length else _listed(outputs)
+        text += (
+            f" Your {fn.name}'s own outputs are also wrong at {at}, which this pattern does not "
+            f"explain: see the outputs listed above."
+        )
+    return [Finding("step-pattern", text, _listed(steps))]
+
+
+def _listed(steps: set[int]) -> str:
+    return ", ".join(f"t = {t}" for t in sorted(steps))
 
 
 def _mutation(fn: spec.Function, name: str) -> Finding:
+    """The finding for one place `name` (param + path, maybe "(added)") written into."""
+    place, _, change = name.partition(" (")
+    param = re.match(r"[A-Za-z_]\w*", place)
+    param = param.group(0) if param else place
+    if param == "cache" and fn.fed_by:
+        words = quoted(describe(spec.function(fn.fed_by), "cache", place[len("cache") :])[0])
+    else:
+        words = quoted(place)
+    if change.startswith("added"):
+        what = f"added {words} to its input `{param}`"
+    elif change.startswith("removed"):
+        what = f"deleted {words} from its input `{param}`"
+    else:
+        what = f"changed {words} in place"
     return Finding(
         "mutated-input",
-        f"Your {fn.name} changed its input `{name}` in place, so the caller's array was "
-        f"modified. Compute into new arrays instead of writing into inputs.",
+        f"Your {fn.name} {what}, so the caller's `{param}` was modified. Compute into new "
+        f"arrays (and new dicts) instead of writing into inputs.",
         name,
     )
 
@@ -148,11 +225,51 @@ def _notes(fn: spec.Function, verdicts: list[CaseVerdict]) -> list[Finding]:
     return list(unique.values())
 
 
+def _case_length(case: Case) -> int | None:
+    """The number of time steps of a case: its callee calls, else its time-stacked output."""
+    fn = spec.function(case.function)
+    for plan in case.calls.values():
+        return len(plan["args"])
+    for output, axis in fn.time_axis.items():
+        value = case.expected.get(output)
+        if isinstance(value, np.ndarray) and value.ndim > axis:
+            return int(value.shape[axis])
+    return None
+
+
+def _case_result(v: CaseVerdict, index: int, passed: bool) -> CaseResult:
+    fn = spec.function(v.case.function)
+    wrong = [o for o in fn.outputs if o in v.wrong_outputs or o in v.written_wrong]
+    return CaseResult(
+        id=v.case.id,
+        set=v.case.set,
+        index=index,
+        passed=passed,
+        length=_case_length(v.case),
+        wrong_outputs=tuple(wrong),
+        wrong_steps=tuple(sorted(int(t) for t in v.steps | v.written_steps)),
+        mutated_inputs=tuple(v.mutated),
+    )
+
+
+def _case_results(verdicts: list[CaseVerdict], policy: MutationPolicy) -> list[CaseResult]:
+    counters: dict[str, int] = {}
+    found = []
+    for v in verdicts:
+        counters[v.case.set] = counters.get(v.case.set, 0) + 1
+        passed = v.passed and not (policy is MutationPolicy.FAIL and v.mutated)
+        found.append(_case_result(v, counters[v.case.set], passed))
+    return found
+
+
 def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> FunctionResult:
     """The verdict on `name` from its isolated checks, before blame is assigned."""
     fn = spec.function(name)
+    policy = mutation_policy(cases.settings)
+    per_case = _case_results(verdicts, policy)
     total = len(verdicts)
-    passed = sum(v.passed for v in verdicts)
+    passed = sum(c.passed for c in per_case)
+    mutated = list(dict.fromkeys(m for v in verdicts for m in v.mutated))
     if total == 0:
         status, correct = "error", None
     elif any(v.missing == name for v in verdicts):
@@ -163,32 +280,55 @@ def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> 
         status, correct = "error", False
     else:
         status, correct = "fail", False
-    wrong_outputs = []
-    for v in verdicts:
-        for out in (*v.wrong_outputs, *v.written_wrong):
-            if out not in wrong_outputs:
-                wrong_outputs.append(out)
-    steps = sorted(set().union(*(v.steps | v.written_steps for v in verdicts))) if verdicts else []
+    isolated = [o for o in fn.outputs if any(o in v.wrong_outputs for v in verdicts)]
+    written = [o for o in fn.outputs if any(o in v.written_wrong for v in verdicts)]
+    public = [c for c in per_case if c.set == "public"] or per_case[:1]
+    steps = public[0].wrong_steps if public else ()
     intermediates = list(dict.fromkeys(i for v in verdicts for i in v.wrong_intermediates))
-    mutated = list(dict.fromkeys(m for v in verdicts for m in v.mutated))
     findings = _own_findings(fn, verdicts, cases)
     if total == 0:
         findings = [Finding("no-cases", f"No case data for {name}; it was not graded.")]
-    score = fn.points * passed / total if total else 0.0
+    points = cases.points_of(name)  # the master notebook's, through the build's case data
+    by_set = {c.set: [c2.passed for c2 in per_case if c2.set == c.set] for c in per_case}
+    score = points.earned({s: (sum(ok), len(ok)) for s, ok in by_set.items()})
+    penalty = 0.0
+    if mutated and policy is MutationPolicy.DEDUCT:
+        penalty = round(score * DEDUCTION, 6)
+        score -= penalty
+    if mutated and policy is not MutationPolicy.WARN:
+        findings.append(_policy_finding(fn, policy, penalty))
     return FunctionResult(
         name=name,
         status=status,
         score=round(score, 6),
-        max_score=fn.points,
+        max_score=points.question,
+        set_points=tuple(points.by_set.items()),
         correct_in_isolation=correct,
-        wrong_outputs=tuple(o for o in fn.outputs if o in wrong_outputs),
+        wrong_outputs=tuple(o for o in fn.outputs if o in isolated or o in written),
         wrong_steps=tuple(int(s) for s in steps),
         wrong_intermediates=tuple(intermediates),
         mutated_inputs=tuple(mutated),
         findings=tuple(findings),
         cases_passed=passed,
         cases_total=total,
-        case_outcomes=tuple((v.case.id, v.passed) for v in verdicts),
+        case_outcomes=tuple((c.id, c.passed) for c in per_case),
+        isolated_wrong_outputs=tuple(isolated),
+        written_only_wrong_outputs=tuple(o for o in written if o not in isolated),
+        cases=tuple(per_case),
+        penalty=penalty,
+    )
+
+
+def _policy_finding(fn: spec.Function, policy: MutationPolicy, penalty: float) -> Finding:
+    if policy is MutationPolicy.DEDUCT:
+        cost = f"costs {penalty:g} of its points"
+    else:
+        cost = "counts as failing every case where it happens"
+    return Finding(
+        "mutation-policy",
+        f"In this course, writing into an input {cost} (the instructor's `{SETTING}: "
+        f"{policy.value}` setting), although your {fn.name} returns the right values.",
+        SETTING,
     )
 
 
@@ -240,13 +380,33 @@ def with_blame(
             )
         elif broken_deps:
             deps = ", ".join(f"`{d}`" for d in broken_deps)
+            own_wrong = ", ".join(result.isolated_wrong_outputs) or "its result"
+            inherited = ", ".join(result.written_only_wrong_outputs)
+            effect = (
+                f"as written they also make {inherited} wrong, which your own code gets right"
+                if inherited
+                else "as written that adds to what is wrong"
+            )
             extra.append(
                 Finding(
                     "blame",
-                    f"{name} has mistakes of its own (above); {deps} "
-                    f"{'is' if len(broken_deps) == 1 else 'are'} also wrong, which affects it "
-                    f"as written.",
+                    f"Your {name} has mistakes of its own: it gets {own_wrong} wrong even with "
+                    f"reference inputs (above). {deps} "
+                    f"{'is' if len(broken_deps) == 1 else 'are'} also wrong, and {effect}.",
                     broken_deps[0],
+                )
+            )
+        elif result.written_only_wrong_outputs and spec.function(name).calls:
+            callees = ", ".join(spec.function(name).calls)
+            outs = ", ".join(result.written_only_wrong_outputs)
+            extra.append(
+                Finding(
+                    "wrong-as-written",
+                    f"As written, the wrong arguments your {name} passes reach the real "
+                    f"{callees}, which then also make {outs} wrong; the grader's stand-ins "
+                    f"return the right results whatever they receive, so those are right in "
+                    f"isolation. Fix the arguments and they follow.",
+                    outs,
                 )
             )
         final.append(replace(result, blame=tuple(blame), findings=result.findings + tuple(extra)))

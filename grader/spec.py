@@ -2,7 +2,9 @@
 
 Every other module reads this table: the case builder (which inputs to draw, which callees to
 record), the isolation probe (which names to stub), the diagnosis (which outputs carry a time
-axis, which intermediates feed which outputs) and the report (points, order).
+axis, which intermediates feed which outputs) and the report (order). What each question is
+worth is not here: the master notebook sets it, and the build writes it into the case data
+(solutions.points, grader.casedata.Points).
 """
 
 from __future__ import annotations
@@ -44,14 +46,12 @@ class Function:
     cache_layout: for a cache output, the names of its entries; `passthrough` names the entries
         that are the very argument objects the function received.
     intermediates: quantities inside the function worth checking.
-    points: the question's value.
     """
 
     name: str
     params: tuple[str, ...]
     outputs: tuple[str, ...]
     returns: str
-    points: float
     calls: tuple[str, ...] = ()
     fed_by: str | None = None
     fed_param: str | None = None
@@ -78,7 +78,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("xt", "a_prev", "parameters"),
         outputs=("a_next", "yt_pred", "cache"),
         returns="tuple",
-        points=1.0,
         cache_layout=RNN_CACHE,
         passthrough=("a_prev", "xt", "parameters"),
     ),
@@ -87,7 +86,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("x", "a0", "parameters"),
         outputs=("a", "y_pred", "caches"),
         returns="tuple",
-        points=1.0,
         calls=("rnn_cell_forward",),
         time_axis={"a": 2, "y_pred": 2},
     ),
@@ -96,7 +94,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("xt", "a_prev", "c_prev", "parameters"),
         outputs=("a_next", "c_next", "yt_pred", "cache"),
         returns="tuple",
-        points=2.0,
         cache_layout=LSTM_CACHE,
         passthrough=("a_prev", "c_prev", "xt", "parameters"),
         intermediates=(
@@ -112,7 +109,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("x", "a0", "parameters"),
         outputs=("a", "y", "c", "caches"),
         returns="tuple",
-        points=2.0,
         calls=("lstm_cell_forward",),
         time_axis={"a": 2, "y": 2, "c": 2},
     ),
@@ -121,7 +117,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("da_next", "cache"),
         outputs=("dxt", "da_prev", "dWax", "dWaa", "dba"),
         returns="dict",
-        points=2.0,
         fed_by="rnn_cell_forward",
         fed_param="cache",
         fed_output="cache",
@@ -139,7 +134,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("da", "caches"),
         outputs=("dx", "da0", "dWax", "dWaa", "dba"),
         returns="dict",
-        points=2.0,
         calls=("rnn_cell_backward",),
         fed_by="rnn_forward",
         fed_param="caches",
@@ -152,7 +146,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("da_next", "dc_next", "cache"),
         outputs=("dxt", "da_prev", "dc_prev") + _LSTM_GRADS,
         returns="dict",
-        points=3.0,
         fed_by="lstm_cell_forward",
         fed_param="cache",
         fed_output="cache",
@@ -169,7 +162,6 @@ FUNCTIONS: tuple[Function, ...] = (
         params=("da", "caches"),
         outputs=("dx", "da0") + _LSTM_GRADS,
         returns="dict",
-        points=3.0,
         calls=("lstm_cell_backward",),
         fed_by="lstm_forward",
         fed_param="caches",

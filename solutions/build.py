@@ -2,7 +2,9 @@
 
     python -m grader build [--out dist]
 
-1. writes public_cases.json and hidden_cases.json (solutions.cases);
+1. reads each question's points and their public/hidden split from the master notebook
+   (solutions.points; refuses a question whose test points do not add up to its points), and
+   writes public_cases.json and hidden_cases.json with them (solutions.cases);
 2. stages the master notebook with the reference bodies and helpers filled in from
    solutions/reference.py (the solution code exists once, there), a copy of the `grader` package
    holding the public case data, and the hidden case data for the autograder only;
@@ -30,7 +32,8 @@ import nbformat
 
 from grader.casedata import DIGESTS, digest
 from grader.classroom import workflow
-from solutions import cases, reference
+from solutions import cases, points, reference
+from solutions.plugin_settings import case_data_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "assignment" / "rnn_lstm.ipynb"
@@ -94,12 +97,12 @@ def fill_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def stage(folder: Path, case_dir: Path) -> Path:
+def stage(folder: Path, case_dir: Path, master: Path = MASTER) -> Path:
     """Lay out what otter assign reads: the filled master, the grader package, the case data."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    nb = fill_master(nbformat.read(MASTER, as_version=4))
+    nb = fill_master(nbformat.read(master, as_version=4))
     target = folder / MASTER.name
     nbformat.write(nb, target)
     shutil.copytree(
@@ -166,6 +169,13 @@ def student_requirements(folder: Path) -> Path:
     return path
 
 
+def sandbox_requirements() -> tuple[str, ...]:
+    """The SANDBOX_ONLY requirements as pyproject.toml writes them (the Classroom workflow
+    installs them besides the student's requirements.txt)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return tuple(d for d in project["dependencies"] if requirement_name(d) in SANDBOX_ONLY)
+
+
 def run_assign(master: Path, out: Path) -> None:
     command = [sys.executable, "-m", "otter", "assign", master.name, str(out.resolve())]
     done = subprocess.run(command, cwd=master.parent, capture_output=True, text=True)
@@ -184,22 +194,33 @@ def record_digests(folder: Path, names: tuple[str, ...]) -> Path:
     return path
 
 
-def build(out: Path) -> dict[str, Path]:
-    """Build everything into `out`; returns the important paths."""
+def master_points(master: Path = MASTER) -> dict[str, dict[str, float]]:
+    """Each question's points and their public/hidden split, as the master notebook sets them."""
+    try:
+        return points.read(master)
+    except points.PointsError as exc:
+        raise BuildError(f"the points in the master notebook do not add up: {exc}") from exc
+
+
+def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
+    """Build everything into `out` from the master notebook at `master`; returns the important
+    paths."""
     out = out.resolve()
+    question_points = master_points(master)
     work = out.parent / f".{out.name}-build"
     case_dir = work / "cases"
-    cases.write(case_dir)
-    master = stage(work / "stage", case_dir)
+    cases.write(case_dir, case_data_settings(master), points=question_points)
+    staged = stage(work / "stage", case_dir, master)
     if out.exists():
         shutil.rmtree(out)
-    run_assign(master, out)
+    run_assign(staged, out)
     student_requirements(out / "student")
     classroom = out / "classroom"
     shutil.copytree(out / "student", classroom)
     workflows = classroom / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    (workflows / "classroom.yml").write_text(workflow(MASTER.name), encoding="utf-8")
+    text = workflow(MASTER.name, sandbox_requirements())
+    (workflows / "classroom.yml").write_text(text, encoding="utf-8")
     shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")
     record_digests(out, ("public_cases.json", "hidden_cases.json"))
@@ -214,9 +235,9 @@ def build(out: Path) -> dict[str, Path]:
     }
 
 
-def main(out: str = "dist") -> int:
+def main(out: str = "dist", master: Path = MASTER) -> int:
     try:
-        paths = build(Path(out))
+        paths = build(Path(out), master)
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1

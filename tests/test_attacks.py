@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from master_points import POINTS, TOTAL
 from notebooks import notebook
 from otterrun import otter_run, per_question
 
 import grader
-from grader import Limits, spec
+from grader import Limits
 from solutions.mistakes import MISTAKES
 
-TOTAL = sum(fn.points for fn in spec.FUNCTIONS)
 MISTAKE = {m.id: m for m in MISTAKES}
 
 NUMPY_PATCH = """\
@@ -102,7 +102,7 @@ def assert_only_wrong_fails(report, wrong_name: str, run_status: str = "ok"):
         if result.name != wrong_name:
             assert result.status == "pass", (result.name, text)
             assert result.score == result.max_score, (result.name, text)
-    assert report.score == TOTAL - spec.function(wrong_name).points, text
+    assert report.score == TOTAL - POINTS[wrong_name], text
 
 
 @pytest.mark.parametrize(
@@ -214,10 +214,10 @@ def test_otter_run_is_not_fooled_by_patched_otter_and_numpy(built, student_nb, t
     nbformat.write(nb, path)
     results = otter_run(path, built["autograder_zip"], tmp_path / "out")
     scores = per_question(results)
-    expected = {fn.name: fn.points for fn in spec.FUNCTIONS}
+    expected = dict(POINTS)
     expected[mistake.function] = 0.0
     assert scores == expected, results.get("output")
-    assert sum(scores.values()) == TOTAL - spec.function(mistake.function).points == 13
+    assert sum(scores.values()) == TOTAL - POINTS[mistake.function] == 13
     shown = "\n".join(t.get("output", "") for t in results["tests"])
     assert f"{mistake.function} results: All test cases passed!" not in shown, shown
 
@@ -306,4 +306,4 @@ def test_function_that_kills_the_kernel_only_costs_itself(student_nb, cases, tmp
     result = report.function("rnn_forward")
     assert result.status == "error" and result.score == 0, text
     assert "stopped while running it" in text
-    assert report.score == TOTAL - spec.function("rnn_forward").points, text
+    assert report.score == TOTAL - POINTS["rnn_forward"], text

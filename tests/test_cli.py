@@ -88,25 +88,6 @@ def test_require_sets_the_exit_status(built):
     assert (ok.returncode, bad.returncode) == (0, 1)
 
 
-def test_classroom_workflow_has_one_test_per_function(built):
-    """The GitHub Classroom template runs one graded test per function, worth its points."""
-    import yaml
-
-    from grader import spec
-
-    text = (built["classroom"] / ".github" / "workflows" / "classroom.yml").read_text()
-    steps = yaml.safe_load(text)["jobs"]["run-autograding-tests"]["steps"]
-    tests = [
-        s for s in steps if s.get("uses", "").startswith("classroom-resources/autograding-command")
-    ]
-    assert [(s["with"]["test-name"], s["with"]["max-score"]) for s in tests] == [
-        (fn.name, int(fn.points)) for fn in spec.FUNCTIONS
-    ]
-    assert all("--require" in s["with"]["command"] for s in tests)
-    assert (built["classroom"] / "grader" / "data" / "public_cases.json").is_file()
-    assert not (built["classroom"] / "hidden_cases.json").exists()
-
-
 def test_batch_keeps_submissions_with_the_same_file_name(built, tmp_path):
     """Two students' files with one name get two reports (checked two at a time)."""
     subs = []

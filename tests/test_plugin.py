@@ -5,20 +5,22 @@ case data leaves the submission's folder before anything runs, and attacks on ot
 import copy
 import json
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
+from master_points import POINTS, TOTAL
 from notebooks import notebook
 from otter.run.run_autograder.autograder_config import AutograderConfig
 from otter.test_files import GradingResults
+from otter.test_files.exception_test import ExceptionTestFile
 from otterrun import otter_run, per_question
 
 from grader import ConfigError, check_submission, spec
 from grader.otter_plugin import PluginConfig, RootCausePlugin
 from grader.report import function_text
 
-TOTAL = sum(fn.points for fn in spec.FUNCTIONS)
-FULL = {fn.name: fn.points for fn in spec.FUNCTIONS}
+FULL = dict(POINTS)
 NOTHING = {fn.name: 0.0 for fn in spec.FUNCTIONS}
 
 
@@ -69,7 +71,17 @@ def test_otter_is_handed_the_cells_without_any_student_code(student_nb, tmp_path
     nbformat.validate(handed)
 
 
-def test_case_files_leave_the_folder_even_when_they_cannot_be_read(student_nb, tmp_path):
+def _otters_results(built, folder: Path) -> GradingResults:
+    """What otter hands after_grading in a real run: its own test files from the autograder zip,
+    whose points otter assign wrote from the master notebook."""
+    tests = folder / "otter-tests"
+    with zipfile.ZipFile(built["autograder_zip"]) as archive:
+        names = [n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py")]
+        archive.extractall(tests, names)
+    return GradingResults([ExceptionTestFile.from_file(str(tests / n)) for n in sorted(names)])
+
+
+def test_case_files_leave_the_folder_even_when_they_cannot_be_read(built, student_nb, tmp_path):
     """Every case file beside the submission and in its grader/data copy is deleted before
     anything runs, readable or not; unreadable data gives 0 points with the reason."""
     submission = tmp_path / "rnn_lstm.ipynb"
@@ -86,7 +98,7 @@ def test_case_files_leave_the_folder_even_when_they_cannot_be_read(student_nb, t
     plugin = RootCausePlugin(str(submission), {}, {})
     plugin.before_execution(copy.deepcopy(student_nb))
     assert not [p for p in planted if p.exists()]
-    results = GradingResults([])
+    results = _otters_results(built, tmp_path)
     plugin.after_grading(results)
     assert results.total == 0 and results.possible == TOTAL
     assert "has no case data" in results.output and "cannot be read" in results.output
@@ -112,12 +124,13 @@ def test_in_otters_layout_only_the_notebook_and_otters_tests_stay(student_nb, tm
     assert "no hidden_cases.json" in plugin.failure
 
 
-def test_missing_case_data_gives_zero_and_says_why(student_nb, tmp_path):
-    """Without hidden_cases.json beside the submission every question scores 0 with a reason."""
+def test_missing_case_data_gives_zero_and_says_why(built, student_nb, tmp_path):
+    """Without hidden_cases.json beside the submission every question scores 0 with a reason,
+    out of the points of otter's own tests."""
     submission = tmp_path / "rnn_lstm.ipynb"
     plugin = RootCausePlugin(str(submission), {}, {})
     plugin.before_execution(copy.deepcopy(student_nb))
-    results = GradingResults([])
+    results = _otters_results(built, tmp_path)
     plugin.after_grading(results)
     assert sorted(results.results) == sorted(spec.NAMES)
     assert results.total == 0 and results.possible == TOTAL

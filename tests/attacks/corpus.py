@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from master_points import PUBLIC_TOTAL, TOTAL
 
 from attacks import code, persistence, processes, reading, records, resources, writing
 from grader import Limits, sandbox, spec
@@ -34,8 +35,6 @@ TIME_BOUND = (
     + 2 * sandbox.KILL_WAIT_SECONDS
     + STARTUP_SECONDS
 )
-TOTAL = sum(fn.points for fn in spec.FUNCTIONS)
-PUBLIC_SHARE = 0.25  # the public case is one of four per function (see the case builder)
 ALL_WRONG = "every graded function is the untouched skeleton (returns None)"
 
 
@@ -273,7 +272,7 @@ ATTACKS: tuple[Attack, ...] = (
         "message (reference callee results from the replay stubs, reference caches)",
         functions=_exfiltrating,
         before=lambda t: records.EXFILTRATE,
-        deserves=TOTAL * PUBLIC_SHARE,
+        deserves=PUBLIC_TOTAL,
         why="each function runs the reference on the public case (1 of its 4 cases) and fails "
         "the hidden ones: the public quarter of its points",
     ),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from master_points import POINTS, TOTAL
+
 from attacks.code import DAEMON_SECONDS, NOT_AS_ROOT, SCOPE, fill
-from grader import spec
 
 DAEMON = '''\
 import os, subprocess, sys
@@ -47,10 +48,10 @@ def daemon(patterns: list[str], marker: str) -> str:
     """A daemon that keeps writing, over every file matching `patterns`, an otter results.json
     (and report) giving every function full marks."""
     tests = [
-        {"name": fn.name, "score": fn.points, "max_score": fn.points, "output": "passed"}
-        for fn in spec.FUNCTIONS
+        {"name": name, "score": points, "max_score": points, "output": "passed"}
+        for name, points in POINTS.items()
     ]
-    total = sum(fn.points for fn in spec.FUNCTIONS)
+    total = TOTAL
     forged = json.dumps({"score": total, "tests": tests, "forged_by": marker})
     return fill(DAEMON, patterns=patterns, forged=forged, seconds=DAEMON_SECONDS, marker=marker)
 
