@@ -18,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
+from notebooks import notebook
 from otterrun import otter_run, per_question
 
 import grader
@@ -67,6 +69,19 @@ def _master_copy(tmp_path: Path, question_factor: float, tests_factor: float) ->
     path.parent.mkdir()
     nbformat.write(nb, path)
     return path
+
+
+def _check_in_a_kernel(student_nb: Path, folder: Path, name: str) -> str:
+    """What the `grader.check(name)` cell shows when the built student notebook, with every
+    function right, runs top to bottom in a kernel, in a copy of its folder."""
+    shutil.copytree(student_nb.parent, folder)
+    nb = notebook(nbformat.read(student_nb, as_version=4))
+    NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    cell = next(c for c in nb.cells if f'grader.check("{name}")' in c.source)
+    texts = [o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+    return "\n".join(texts)
 
 
 def test_a_question_whose_tests_do_not_add_up_stops_the_build(tmp_path):
@@ -164,6 +179,9 @@ def test_changed_points_reach_every_way_of_grading(tmp_path):
     with contextlib.chdir(paths["student"].parent):
         assert notebook_checks.public_points(CHANGED) == (new.by_set["public"], new.question)
     notebook_checks._loaded.clear()
+    shown = _check_in_a_kernel(paths["student"], tmp_path / "student", CHANGED)
+    worth = f"{new.by_set['public']:g}"
+    assert f"{worth} / {worth} points" in shown, shown[:500]
 
     repo = tmp_path / "classroom"
     shutil.copytree(paths["classroom"], repo)
