@@ -51,8 +51,9 @@ def _cut(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _set_shares(result: FunctionResult, points: Points) -> dict[str, tuple[bool, float]]:
+def _set_shares(result: FunctionResult) -> dict[str, tuple[bool, float]]:
     """Per case set graded: whether all its cases passed, and its share of the score."""
+    points = Points(result.max_score, dict(result.set_points))
     outcomes: dict[str, list[bool]] = {}
     for case in result.cases:
         outcomes.setdefault(case.set, []).append(case.passed)
@@ -69,10 +70,10 @@ def _set_shares(result: FunctionResult, points: Points) -> dict[str, tuple[bool,
     return {s: (all(ok), raw[s] * scale) for s, ok in outcomes.items()}
 
 
-def runner_result(result: FunctionResult, points: Points, notebook: str) -> dict:
+def runner_result(result: FunctionResult, notebook: str) -> dict:
     """The reporter's JSON for one function."""
     text = _cut(function_text(result).strip())
-    shares = _set_shares(result, points)
+    shares = _set_shares(result)
     tests = []
     for case_set, (passed, score) in shares.items():
         tests.append(
@@ -115,11 +116,11 @@ def encode(result: dict) -> str:
     return base64.b64encode(json.dumps(result).encode("utf-8")).decode("ascii")
 
 
-def runner_outputs(report: Report, points: dict[str, Points]) -> dict[str, str]:
+def runner_outputs(report: Report) -> dict[str, str]:
     """{runner: encoded result} for every function, in the spec's order."""
     by_name = {f.name: f for f in report.functions}
     return {
-        runner(name): encode(runner_result(by_name[name], points[name], report.submission))
+        runner(name): encode(runner_result(by_name[name], report.submission))
         for name in spec.NAMES
         if name in by_name
     }
@@ -215,7 +216,7 @@ def grade_for_classroom(
     report = check_submission(notebook, cases, limits)
     sys.stdout.write(render_text(report))
     if output_env:
-        write_outputs(output_env, runner_outputs(report, cases.points))
+        write_outputs(output_env, runner_outputs(report))
     if summary:
         with open(summary, "a", encoding="utf-8") as out:
             out.write(markdown(report, cases.sets))
