@@ -20,6 +20,8 @@ import traceback
 import uuid
 from collections.abc import Callable
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from grader.batch import (
     UNREADABLE,
     WORKER_DIED,
@@ -30,30 +32,42 @@ from grader.batch import (
     _rendered_answer,
 )
 from grader.casedata import CaseData
+from grader.errors import GraderError
 from grader.execution import Limits
 from grader.sources import cases_digest
 
 PLUGIN = "rnn-grader-cases"
 CONNECT_SECONDS = 60
 _CASES: dict[str, CaseData] = {}  # in a worker: the case data its plugin brought, by digest
+UNREACHABLE = (
+    "the Dask scheduler at {address} cannot be reached ({error}); start one (`dask scheduler`) "
+    "or leave out --scheduler to grade on this machine"
+)
 NO_CASES = "this Dask worker has no case data {digest}; its plugin did not run"
 
 
-def _plugin(cases: CaseData, digest: str):
-    from distributed.diagnostics.plugin import WorkerPlugin
+class ClusterUnavailable(GraderError, ConnectionError):
+    """The Dask scheduler cannot be reached."""
 
-    class CaseDataPlugin(WorkerPlugin):
-        """Installs the case data in each worker once, when the worker joins."""
+    def __init__(self, address: str, error: str):
+        self.address = address
+        super().__init__(UNREACHABLE.format(address=address, error=error))
 
-        name = PLUGIN
 
-        def __init__(self):
-            self.cases, self.digest = cases, digest
+class CaseDataPlugin(WorkerPlugin):
+    """A Dask worker plugin that installs the case data in each worker once, when it joins
+    (defined here, so workers unpickle it by reference to this module)."""
 
-        def setup(self, worker):
-            _CASES[self.digest] = self.cases
+    name = PLUGIN
 
-    return CaseDataPlugin()
+    def __init__(self, cases: CaseData, digest: str):
+        self.cases, self.digest = cases, digest
+
+    def setup(self, worker) -> None:
+        _CASES[self.digest] = self.cases
+
+    def teardown(self, worker) -> None:
+        _CASES.pop(self.digest, None)
 
 
 def grade_remote(job, digest: str, limits: Limits) -> str:
@@ -70,38 +84,35 @@ def grade_remote(job, digest: str, limits: Limits) -> str:
         return json.dumps({"ok": False, "error": error})
 
 
-def outcome_of(job, answer_text: str | None, error: BaseException | None) -> Outcome:
+def outcome_of(job, answer_text: str | None, error: BaseException | None, cases=None) -> Outcome:
     """The outcome of a finished task (its answer) or of a failed one (its exception)."""
     label = str(job)
     if error is not None:
         if type(error).__name__ == "KilledWorker":
             how = "the Dask worker running it died, each time the scheduler retried it"
             message = WORKER_DIED.format(first=how, second=str(error)[:200])
-            report = _not_graded(label, "kernel_died", "worker-died", message)
+            report = _not_graded(label, "kernel_died", "worker-died", message, cases)
             return Outcome(label, job.key, "worker-died", **_rendered(report))
         detail = f"{type(error).__name__}: {str(error)[:200]}"
-        return _failed(job, detail)
+        return _failed(job, detail, cases)
     try:
         answer = json.loads(answer_text or "")
     except ValueError:
         answer = {"ok": False, "error": UNREADABLE.format(error="it is not JSON")}
     if not isinstance(answer, dict) or not answer.get("ok"):
         error_text = str(answer.get("error")) if isinstance(answer, dict) else "not an object"
-        return Outcome(
-            label, job.key, "grader-error", **_rendered(_grader_error(label, error_text))
-        )
+        return _failed(job, error_text, cases)
     rendered = _rendered_answer(answer)
     if rendered is None:
         error_text = UNREADABLE.format(error="it lacks the report, its text or its headline")
-        return Outcome(
-            label, job.key, "grader-error", **_rendered(_grader_error(label, error_text))
-        )
+        return _failed(job, error_text, cases)
     return Outcome(label, job.key, "graded", **rendered)
 
 
-def _failed(job, error: str) -> Outcome:
+def _failed(job, error: str, cases=None) -> Outcome:
     label = str(job)
-    return Outcome(label, job.key, "grader-error", **_rendered(_grader_error(label, error)))
+    report = _grader_error(label, error, cases)
+    return Outcome(label, job.key, "grader-error", **_rendered(report))
 
 
 def grade_on_cluster(
@@ -117,8 +128,12 @@ def grade_on_cluster(
 
     digest = cases_digest(cases)
     run = uuid.uuid4().hex[:8]
-    with Client(address, timeout=CONNECT_SECONDS, set_as_default=False) as client:
-        client.register_plugin(_plugin(cases, digest), name=f"{PLUGIN}-{digest[:12]}")
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterUnavailable(address, f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+    with client:
+        client.register_plugin(CaseDataPlugin(cases, digest), name=f"{PLUGIN}-{digest[:12]}")
         futures = {}
         for job in jobs:
             future = client.submit(
@@ -126,12 +141,12 @@ def grade_on_cluster(
             )
             futures[future.key] = (future, job)
         try:
-            for future in as_completed([f for f, _ in futures.values()]):
+            for future in as_completed([f for f, _ in futures.values()], loop=client.loop):
                 _, job = futures[future.key]
                 if future.status == "finished":
-                    outcome = outcome_of(job, future.result(), None)
+                    outcome = outcome_of(job, future.result(), None, cases)
                 else:
-                    outcome = outcome_of(job, None, future.exception())
+                    outcome = outcome_of(job, None, future.exception(), cases)
                 on_result(outcome, job.key)
                 future.release()
         except KeyboardInterrupt:

@@ -349,3 +349,29 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def test_results_are_reused_regraded_with_force_and_a_broken_one_redone(built, tmp_path):
+    """The same command again grades nothing (the result file is left as it was); --force
+    grades again; a result file cut short (a machine that died while writing outside the
+    rename) is not trusted and is graded again. Files that are not notebooks need no kernel."""
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "a.ipynb").write_text("not a notebook")
+    (course / "b.ipynb").write_bytes(b"")
+    out = tmp_path / "out"
+    first = _grade([course], out, built["cases"], jobs=2, workers=1)
+    assert "[2/2]" in first.stderr
+    results = sorted((out / "results").glob("*.json"))
+    assert len(results) == 2
+    stamps = [p.stat().st_mtime_ns for p in results]
+    again = _grade([course], out, built["cases"], jobs=2, workers=1)
+    assert "2 of 2 already graded" in again.stderr
+    assert [p.stat().st_mtime_ns for p in results] == stamps
+    results[0].write_text(results[0].read_text()[:50])
+    redo = _grade([course], out, built["cases"], jobs=2, workers=1)
+    assert "1 of 2 already graded" in redo.stderr
+    assert json.loads(results[0].read_text())["status"] == "graded"
+    forced = _grade([course], out, built["cases"], "--force", jobs=2, workers=1)
+    assert "already graded" not in forced.stderr and "[2/2]" in forced.stderr
+    assert [r["run"] for r in _rows(out).values()] == ["invalid_notebook"] * 2
