@@ -32,6 +32,7 @@ class CaseVerdict:
     mismatches: list[tuple[str, Mismatch]] = field(default_factory=list)
     call_findings: list[Finding] = field(default_factory=list)
     call_steps: set[int] = field(default_factory=set)
+    call_params: set[str] = field(default_factory=set)
     steps: set[int] = field(default_factory=set)
     written_passed: bool = False
     written_error: str | None = None
@@ -136,6 +137,16 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
     return findings, steps
 
 
+def wrong_params(case: Case, record: dict) -> set[str]:
+    """The callee parameters that receive a wrong argument at some step."""
+    found = set()
+    for callee, plan in case.calls.items():
+        got_calls = (record.get("stub_calls") or {}).get(callee, [])
+        for want, got in zip(plan["args"], got_calls):
+            found |= {p for p, value in want.items() if mismatches(got.get(p), value)}
+    return found
+
+
 def _whole_collection(got, want) -> str | None:
     """What a student passed in place of one cache when it is the whole collection: the list
     of every step's cache, or the (caches, x) pair."""
@@ -194,6 +205,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
                 if step is not None:
                     verdict.steps.add(step)
             verdict.call_findings, verdict.call_steps = callee_findings(fn, case, record)
+            verdict.call_params = wrong_params(case, record)
             verdict.steps |= verdict.call_steps
             verdict.shared = shared_memory(fn, record, verdict.mismatches, case)
             verdict.scaled = mean_over_examples(fn, case, got, verdict.mismatches)

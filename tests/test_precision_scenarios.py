@@ -413,19 +413,19 @@ def test_steps_are_given_per_case(graded):
 # --- 3. own versus inherited -------------------------------------------------------------------
 
 
-def test_own_and_inherited_wrong_outputs_are_kept_apart(graded):
+def test_own_and_written_only_wrong_outputs_are_kept_apart(graded):
     """own-and-inherited: lstm_backward gets the bias gradients wrong itself; its wrong
     lstm_cell_backward (dxt without the output gate) adds dx as written. JSON and text keep
     them apart."""
     report, data = graded("own-and-inherited")
     fn = data["functions"]["lstm_backward"]
     assert fn["isolated_wrong_outputs"] == ["dbf", "dbi", "dbc", "dbo"], fn
-    assert fn["inherited_wrong_outputs"] == ["dx"], fn
+    assert fn["written_only_wrong_outputs"] == ["dx"], fn
     assert set(fn["wrong_outputs"]) == {"dx", "dbf", "dbi", "dbc", "dbo"}
     assert fn["blame"] == ["lstm_backward", "lstm_cell_backward"]
     text = grader.render_text(report)
     assert "wrong in its own code: dbf, dbi, dbc, dbo" in text
-    assert "wrong only as written (from the functions it depends on): dx" in text
+    assert "wrong only as written: dx" in text
     blame = findings(report.function("lstm_backward"), "blame")
     assert "it gets dbf, dbi, dbc, dbo wrong even with reference inputs" in blame[0]
     assert "as written they also make dx wrong, which your own code gets right" in blame[0]
@@ -503,6 +503,12 @@ def test_no_shared_memory_warning_where_the_reference_shares_too(graded):
     assert "the xt stored in the cache of step t = 1 (caches[0][1][2])" in all_text(report)
     argument = findings(result, "callee-argument")
     assert argument and argument[0].startswith("The `xt` that your rnn_forward passed")
+    pattern = findings(result, "step-pattern")
+    assert pattern and "what each step takes for itself (`xt`)" in pattern[0], all_text(report)
+    assert "the carried state" not in pattern[0]
+    written = findings(result, "wrong-as-written")
+    assert written and "which then also make a, y_pred wrong" in written[0], all_text(report)
+    assert result.written_only_wrong_outputs == ("a", "y_pred")
     assert findings(result, "shared-memory") == [], all_text(report)
     assert "shares memory" not in all_text(report)
 
