@@ -1,21 +1,25 @@
-"""Renderers over a `Report`: the JSON contract, plain text and HTML. No checking happens here."""
+"""Renderers over a `Report`: the JSON contract and plain text (the HTML page is
+`grader.html_page`). No checking happens here."""
 
 from __future__ import annotations
 
-import html
 import json
 
+from grader.html_page import render_html
 from grader.records import FunctionResult, Report
 
 SCHEMA = 1
+SCHEMA_VERSION = "1.1"  # minor versions only add fields; grader/report_schema.json is the contract
 CELL_STATUS = {"ok": "ok", "error": "error", "timeout": "timeout", "died": "error"}
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}
 
 
 def to_dict(report: Report) -> dict:
-    """The stable JSON contract (schema 1) that instructors' tools parse."""
+    """The stable JSON contract (schema 1) that instructors' tools parse; its JSON Schema is
+    grader/report_schema.json."""
     return {
         "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "submission": report.submission,
         "score": report.score,
         "max_score": report.max_score,
@@ -52,6 +56,22 @@ def _function_dict(result: FunctionResult) -> dict:
         "cases_passed": result.cases_passed,
         "cases_total": result.cases_total,
         "findings": [{"code": f.code, "message": f.message} for f in result.findings],
+        "isolated_wrong_outputs": list(result.isolated_wrong_outputs),
+        "written_only_wrong_outputs": list(result.written_only_wrong_outputs),
+        "penalty": result.penalty,
+        "cases": [
+            {
+                "set": c.set,
+                "index": c.index,
+                "id": c.id,
+                "passed": c.passed,
+                "length": c.length,
+                "wrong_outputs": list(c.wrong_outputs),
+                "wrong_steps": list(c.wrong_steps),
+                "mutated_inputs": list(c.mutated_inputs),
+            }
+            for c in result.cases
+        ],
     }
 
 
@@ -72,6 +92,12 @@ def function_text(result: FunctionResult) -> str:
     lines = [head]
     if result.blame and result.blame != (result.name,):
         lines.append(f"        root cause: {', '.join(result.blame)}")
+    if result.isolated_wrong_outputs and result.written_only_wrong_outputs:
+        lines.append(f"        wrong in its own code: {', '.join(result.isolated_wrong_outputs)}")
+        lines.append(
+            f"        wrong only as written: "
+            f"{', '.join(result.written_only_wrong_outputs)}"
+        )
     if result.wrong_intermediates:
         lines.append(f"        wrong inside: {', '.join(result.wrong_intermediates)}")
     for finding in result.findings:
@@ -95,49 +121,6 @@ def render_text(report: Report) -> str:
     lines.append("")
     lines += [function_text(f) for f in report.functions]
     return "\n".join(lines) + "\n"
-
-
-_COLOURS = {"pass": "#1a7f37", "fail": "#b3261e", "error": "#b3261e", "missing": "#8a6d00"}
-
-
-def function_html(result: FunctionResult) -> str:
-    colour = _COLOURS[result.status]
-    parts = [
-        f"<div class='rnn-grader-fn'><p><strong style='color:{colour}'>"
-        f"{STATUS_MARK[result.status]}</strong> <code>{html.escape(result.name)}</code> "
-        f"{_score(result.score)} / {_score(result.max_score)}</p>"
-    ]
-    if result.blame and result.blame != (result.name,):
-        parts.append(
-            "<p>Root cause: "
-            + ", ".join(f"<code>{html.escape(b)}</code>" for b in result.blame)
-            + "</p>"
-        )
-    if result.findings:
-        items = "".join(f"<li>{html.escape(f.message)}</li>" for f in result.findings)
-        parts.append(f"<ul>{items}</ul>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def render_html(report: Report) -> str:
-    parts = [
-        "<div class='rnn-grader-report'>",
-        f"<h3>{html.escape(report.submission)}: {_score(report.score)} / "
-        f"{_score(report.max_score)}</h3>",
-        f"<p>Fresh run: {html.escape(report.run.status)}</p>",
-    ]
-    if report.notices:
-        parts.append(
-            "<ul>" + "".join(f"<li>{html.escape(n.message)}</li>" for n in report.notices) + "</ul>"
-        )
-    if report.stale:
-        parts.append("<h4>Stale state</h4><ul>")
-        parts += [f"<li>{html.escape(item.message)}</li>" for item in report.stale]
-        parts.append("</ul>")
-    parts += [function_html(f) for f in report.functions]
-    parts.append("</div>")
-    return "".join(parts)
 
 
 RENDERERS = {"text": render_text, "json": render_json, "html": render_html}
