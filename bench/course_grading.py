@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from dask_cluster import local_cluster  # noqa: E402
 from generated import base_notebooks, write_corpus  # noqa: E402
-from grading_cost import time_otter, without_plugin  # noqa: E402
+from grading_cost import without_plugin  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -118,6 +118,27 @@ def grade(sources, out: Path, cases: Path, *extra: str, memory: bool = False):
     return elapsed, (sampler.peaks if sampler else {})
 
 
+def time_otter(notebook: Path, autograder: Path, folder: Path) -> float:
+    """`otter run` on one submission; a broken file makes it fail, which is its cost too."""
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "otter",
+            "run",
+            "-a",
+            str(autograder),
+            "-o",
+            str(folder),
+            str(notebook),
+        ],
+        capture_output=True,
+        cwd=folder,
+    )
+    return time.perf_counter() - start
+
+
 def check_once(notebook: Path, cases: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -159,45 +180,48 @@ def main() -> None:
             ours.append(check_once(notebook, dist))
             theirs.append(time_otter(notebook, bare, otter_dir))
         one_ours, one_otter = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"one submission (median of {len(singles)}): grader check {one_ours:.2f} s, "
+            f"otter run {one_otter:.2f} s -> check takes {one_ours / one_otter:.2f}x otter's "
+            "time (target <= 0.5)",
+            flush=True,
+        )
 
         sample = files[: args.otter_sample]
         start = time.perf_counter()
         for notebook in sample:
             time_otter(notebook, bare, otter_dir)
         otter_each = (time.perf_counter() - start) / len(sample)
+        n = len(made)
+        print(
+            f"otter run one by one: {otter_each:.2f} s per submission (measured on "
+            f"{len(sample)} of the {n})",
+            flush=True,
+        )
+
+        def show(label: str, seconds: float) -> None:
+            print(
+                f"{label:<28} {seconds:7.1f} s for {n}: {seconds / n:.2f} s per submission, "
+                f"{otter_each * n / seconds:.2f}x otter run's throughput (target >= 6)",
+                flush=True,
+            )
 
         one, _ = grade(sources, folder / "w1", dist, "--workers", "1")
+        show("grade --workers 1", one)
         two, peaks = grade(sources, folder / "w2", dist, "--workers", "2", memory=True)
+        show("grade --workers 2", two)
+        print(f"2 workers vs 1 worker: {one / two:.2f}x (target >= 1.7)", flush=True)
+        if peaks:
+            worst = max(peaks.values()) / 2**20
+            shown = ", ".join(f"{v / 2**20:.0f}" for v in sorted(peaks.values(), reverse=True)[:4])
+            print(
+                f"peak resident memory per local worker, kernel included: {worst:.0f} MiB "
+                f"(largest: {shown} MiB; target < 250)",
+                flush=True,
+            )
         with local_cluster(2) as cluster:
             dask, _ = grade(sources, folder / "dask", dist, "--scheduler", cluster.address)
-    n = len(made)
-    print()
-    print(
-        f"one submission (median of {len(singles)}): grader check {one_ours:.2f} s, "
-        f"otter run {one_otter:.2f} s -> check takes {one_ours / one_otter:.2f}x otter's "
-        f"time (target <= 0.5)"
-    )
-    print(
-        f"otter run one by one: {otter_each:.2f} s per submission (measured on "
-        f"{len(sample)} of the {n})"
-    )
-    for label, seconds in (
-        ("grade --workers 1", one),
-        ("grade --workers 2", two),
-        ("grade via Dask (2 workers)", dask),
-    ):
-        print(
-            f"{label:<28} {seconds:7.1f} s for {n}: {seconds / n:.2f} s per submission, "
-            f"{otter_each * n / seconds:.2f}x otter run's throughput"
-        )
-    print(f"2 workers vs 1 worker: {one / two:.2f}x (target >= 1.7); batch target >= 6x")
-    if peaks:
-        worst = max(peaks.values()) / 2**20
-        shown = ", ".join(f"{v / 2**20:.0f}" for v in sorted(peaks.values(), reverse=True)[:4])
-        print(
-            f"peak resident memory per local worker, kernel included: {worst:.0f} MiB "
-            f"(largest: {shown} MiB; target < 250)"
-        )
+        show("grade via Dask (2 workers)", dask)
 
 
 if __name__ == "__main__":
