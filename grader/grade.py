@@ -120,8 +120,9 @@ def store(out: Path, outcome: Outcome, key: str) -> dict:
         "status": outcome.status,
         **{f: getattr(outcome, f) for f in RESULT_FIELDS},
     }
-    _write_atomic(out / RESULTS / f"{key}.json", json.dumps(result, indent=1, sort_keys=True))
-    return result
+    text = json.dumps(result, indent=1, sort_keys=True)
+    _write_atomic(out / RESULTS / f"{key}.json", text)
+    return json.loads(text)  # as a later run reads it back, so every output is made the same
 
 
 def run(

@@ -64,8 +64,10 @@ def feedback_html(report: Report) -> str:
 def root_causes(report: dict) -> list[str]:
     """The functions blamed for what fails in a report's JSON contract, root causes first."""
     found: list[str] = []
-    for result in report.get("functions", {}).values():
-        if result.get("status") == "pass":
+    functions = report.get("functions", {})
+    for name in [*spec.NAMES, *sorted(set(functions) - set(spec.NAMES))]:  # spec order
+        result = functions.get(name)
+        if result is None or result.get("status") == "pass":
             continue
         for name in result.get("blame") or []:
             if name not in found:
