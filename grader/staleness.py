@@ -257,6 +257,35 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
     return items
 
 
+def passed_checks(
+    nb: nbformat.NotebookNode, errors: dict[str, str], flagged: set[int]
+) -> list[StaleItem]:
+    """Check cells saved with a clean result for a function whose fresh call raises NameError:
+    the check only passed in the old kernel (the check itself defers its verdict in the
+    grader's kernel, so its fresh output cannot say so)."""
+    items = []
+    for function, evalue in errors.items():
+        match = _NAME_ERROR.search(evalue)
+        if not match or function not in spec.NAMES:
+            continue
+        name = match.group(1)
+        users = {function} | {n for n in spec.NAMES if function in spec.dependencies(n)}
+        for index, cell in _code_cells(nb):
+            if index in flagged or not isinstance(cell.get("execution_count"), int):
+                continue
+            if _saved_error(cell) or _NAME_ERROR.search(cell_text(cell.get("outputs", []))):
+                continue
+            if not users & set(_CHECK_CALL.findall(cell.get("source", ""))):
+                continue
+            lead = (
+                f"Cell {index + 1} showed a clean result when saved, but in a fresh kernel the "
+                f"code it checks uses `{name}`"
+            )
+            items.append(StaleItem("fresh_error", index, name_error_message(nb, index, name, lead)))
+            flagged.add(index)
+    return items
+
+
 def redefinitions(nb: nbformat.NotebookNode) -> list[StaleItem]:
     """Graded functions defined in more than one cell; the grader sees the last one run."""
     items = []
@@ -337,6 +366,8 @@ def stale_state(
     """
     items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved)
     items += missing_in_functions(saved, name_errors or {})
+    flagged = {item.cell for item in items if item.kind == "fresh_error"}
+    items += passed_checks(saved, name_errors or {}, flagged)
     explained = {item.cell for item in items if item.kind == "fresh_error"}
     items += [item for item in drifted_outputs(saved, run) if item.cell not in explained]
     return tuple(sorted(items, key=lambda item: (item.cell, item.kind)))

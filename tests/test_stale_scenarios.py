@@ -360,7 +360,7 @@ def test_redefined_below_check(graded):
         f"not the one the check in cell {cells['check'] + 1} tested",
     )
     saved_check = cell_text(scenario.saved.cells[cells["check"]].outputs)
-    assert "All test cases passed" in saved_check
+    assert "lstm_forward passed" in saved_check or "All test cases passed" in saved_check
     result = report.function("lstm_forward")
     assert result.status == "fail"
     assert result.correct_in_isolation is False

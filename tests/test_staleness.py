@@ -265,7 +265,7 @@ def test_graded_function_using_a_name_no_cell_defines_is_missing_name():
     )
     errors = {"lstm_cell_forward": "name 'gate' is not defined"}
     items = stale_state(nb, fresh(ok(0), ok(2), ok(3)), errors)
-    assert kinds(items) == [("missing_name", 2)]
+    assert kinds(items) == [("missing_name", 2), ("fresh_error", 3)]
     message = items[0].message
     assert "`lstm_cell_forward` (cell 3) uses `gate`, which no cell of the notebook defines" in (
         message
@@ -280,7 +280,7 @@ def test_missing_name_without_a_look_alike_suggests_no_rename():
     items = stale_state(
         nb, fresh(ok(0), ok(1)), {"lstm_cell_forward": "name 'gate' is not defined"}
     )
-    assert kinds(items) == [("missing_name", 0)]
+    assert kinds(items) == [("missing_name", 0), ("fresh_error", 1)]
     assert "was it renamed" not in items[0].message
 
 
@@ -291,6 +291,18 @@ def test_name_error_for_a_name_some_cell_defines_is_not_missing_name():
     errors = {"lstm_cell_forward": "name 'gate' is not defined"}
     items = stale_state(nb, fresh(ok(0), ok(1)), errors)
     assert "missing_name" not in [kind for kind, _ in kinds(items)]
+
+
+def test_check_saved_as_passing_for_a_function_that_now_raises_name_error_is_flagged():
+    """A check cell saved with a clean result, for a function whose fresh call raises
+    NameError, is a fresh_error that names the missing name (the check defers its verdict in
+    the grader's kernel, so only the function's call can tell)."""
+    nb = saved(code(CELL_USES_GATE, 1), CHECK_PASSED)
+    errors = {"lstm_cell_forward": "name 'gate' is not defined"}
+    items = [i for i in stale_state(nb, fresh(ok(0), ok(1)), errors) if i.kind == "fresh_error"]
+    assert kinds(items) == [("fresh_error", 1)]
+    assert "Cell 2 showed a clean result when saved" in items[0].message
+    assert "uses `gate`" in items[0].message
 
 
 def test_name_error_in_a_notebook_that_never_ran_is_not_stale():
@@ -318,7 +330,7 @@ def test_parameter_key_that_once_worked_is_read_from_parameters():
     source = "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n    return Wf @ xt"
     nb = saved(code(source, 1), CHECK_PASSED)
     items = stale_state(nb, fresh(ok(0), ok(1)), {"lstm_cell_forward": "name 'Wf' is not defined"})
-    assert kinds(items) == [("missing_name", 0)]
+    assert kinds(items) == [("missing_name", 0), ("fresh_error", 1)]
     assert 'read it as `parameters["Wf"]`' in items[0].message
     assert "Define `Wf` again" not in items[0].message
 
