@@ -78,6 +78,22 @@ def result_for(name: str, env: dict, case_set: str = "public"):
     return next(r for r in with_blame(results, verdicts) if r.name == name)
 
 
+def first_error(name: str, env: dict) -> str | None:
+    """Inside the grader's own kernel (inputs only): call `name` as written on each public
+    input and return the first error it raises, as "Type: message", else None. The verdict is
+    made outside the kernel; this only lets the fresh run show what the check saw when it ran
+    (a helper defined further down, for example)."""
+    for case in case_data("public").for_function(name):
+        request = isolation.as_written_request(case) or isolation.isolated_request(case)
+        record = isolation.in_process_runner(env)(dict(request, capture=False))
+        if record.get("missing"):
+            return f"NameError: name '{record['missing']}' is not defined"
+        error = record.get("error") or record.get("producer_error")
+        if error:
+            return f"{error['type']}: {error['message']}"
+    return None
+
+
 def assert_function(name: str, env: dict, case_set: str = "public") -> None:
     """Raise AssertionError with the diagnosis unless `name` passes every case of `case_set`."""
     result = result_for(spec.function(name).name, env, case_set)

@@ -49,6 +49,7 @@ NOT_A_FUNCTION = (
     "`{name}` in this kernel is a {kind}, not a function: a later cell has replaced the "
     "function with a value. Rename that value and run the function's cell again."
 )
+RAISED = "Called on the public input here, `{name}` raised {error}."
 GLOBAL_READ = (
     "`{function}` reads the global `{name}` ({kind}) instead of taking it from its arguments. "
     "It only sees whatever `{name}` happens to hold in this kernel, so on any other input it is "
@@ -261,6 +262,11 @@ def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
         return CheckResult(question, "unavailable", 0.0, worth, total, notes=(note,))
     notes = tuple(missing) + tuple(_globals_read(needed, env, folder))
     if result is None:
+        with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+            error = notebook_checks.first_error(fn.name, env)
+        if error is not None:
+            notes = (Finding("raised", RAISED.format(name=question, error=error)), *notes)
+            return CheckResult(question, "error", 0.0, worth, total, notes=notes)
         return CheckResult(question, "deferred", 0.0, worth, total, notes=notes)
     if missing:  # the engine's text about missing callees speaks of a fresh run
         result = _live_missing(result)
