@@ -309,11 +309,13 @@ class KernelSession:
             sandbox.kill_tree(pid, self.km.uid)
 
 
-_OTTER_NOTEBOOK = re.compile(r"""otter\.Notebook\(\s*(?:nb_path\s*=\s*)?["']([^"']+)["']""")
+# otter's `otter.Notebook("name.ipynb")` and the student notebook's `grader.student.Notebook(...)`
+_OTTER_NOTEBOOK = re.compile(r"""\bNotebook\(\s*(?:nb_path\s*=\s*)?["']([^"']+)["']""")
 
 
 def expected_names(nb: nbformat.NotebookNode) -> set[str]:
-    """File names the notebook opens itself under (otter's `otter.Notebook("name.ipynb")`)."""
+    """File names the notebook opens itself under (`otter.Notebook("name.ipynb")`, or the
+    `grader.student.Notebook` that wraps it)."""
     names = set()
     for cell in nb.cells:
         if cell.get("cell_type") == "code":

@@ -110,7 +110,7 @@ class PluginConfig:
         )
 
 
-def _hidden_message(result: FunctionResult, public_passed: bool, text: str) -> str:
+def _unseen_test_message(result: FunctionResult, public_passed: bool, text: str) -> str:
     """The hidden test's own message: when the public test fails too, the diagnosis is under
     the public test (it is about the public case), so this one only counts the hidden cases."""
     if result.passed_set("hidden"):
@@ -136,7 +136,7 @@ def _test_file(result: FunctionResult) -> ExceptionTestFile:
     test_file = ExceptionTestFile(result.name, f"tests/{result.name}.py", [public, hidden])
     test_file.test_case_results = [
         TestCaseResult(public, "✅ passed" if public_passed else "❌ " + text, public_passed),
-        TestCaseResult(hidden, _hidden_message(result, public_passed, text), hidden_passed),
+        TestCaseResult(hidden, _unseen_test_message(result, public_passed, text), hidden_passed),
     ]
     test_file.update_score(result.score)
     return test_file
