@@ -1,5 +1,6 @@
 """A real headless browser for rendering tests: Debian's chromium, installed when missing.
 
+    node()               Node.js, for the Classroom reporter's own code (Debian's nodejs)
     chromium()           the browser binary (`apt-get install chromium` when there is none)
     mathjax2()           MathJax 2's MathJax.js, the version nbconvert's templates load
                          (Debian's libjs-mathjax, installed when missing)
@@ -83,6 +84,20 @@ def _find_browser() -> Path | None:
         if found:
             return Path(found)
     return None
+
+
+def node() -> Path:
+    """Node.js (to run a JavaScript action's own code); installs Debian's nodejs when missing."""
+    found = shutil.which("node")
+    if found is None:
+        with _installing():
+            found = shutil.which("node")
+            if found is None:
+                _apt_install("nodejs", "Node.js")
+                found = shutil.which("node")
+    if found is None:
+        raise BrowserUnavailable("apt-get installed nodejs but no node binary was found")
+    return Path(found)
 
 
 def chromium() -> Path:

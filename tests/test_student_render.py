@@ -255,9 +255,9 @@ def _outputs(cell) -> str:
 def _setup_cell(nb: nbformat.NotebookNode) -> int:
     """The cell that makes `grader` (the one the engine also looks for)."""
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and f'otter.Notebook("{NOTEBOOK}")' in cell.source:
+        if cell.cell_type == "code" and f'Notebook("{NOTEBOOK}")' in cell.source:
             return i
-    raise LookupError(f"no code cell calls otter.Notebook({NOTEBOOK!r})")
+    raise LookupError(f"no code cell makes grader.student.Notebook({NOTEBOOK!r})")
 
 
 def _setup_error(nb: nbformat.NotebookNode, cwd: Path) -> str:
