@@ -194,9 +194,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--scheduler", help="grade on the Dask cluster at this address (tcp://HOST:PORT)"
     )
-    grade.add_argument(
-        "--force", action="store_true", help="grade again what already has a result"
-    )
+    grade.add_argument("--force", action="store_true", help="grade again what already has a result")
     limits(grade)
     grade.set_defaults(run=cmd_grade)
 

@@ -95,8 +95,7 @@ def function_text(result: FunctionResult) -> str:
     if result.isolated_wrong_outputs and result.written_only_wrong_outputs:
         lines.append(f"        wrong in its own code: {', '.join(result.isolated_wrong_outputs)}")
         lines.append(
-            f"        wrong only as written: "
-            f"{', '.join(result.written_only_wrong_outputs)}"
+            f"        wrong only as written: {', '.join(result.written_only_wrong_outputs)}"
         )
     if result.wrong_intermediates:
         lines.append(f"        wrong inside: {', '.join(result.wrong_intermediates)}")

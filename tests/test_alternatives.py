@@ -450,6 +450,7 @@ def lstm_backward(da, caches):
 """,
 }
 
+
 def _with_scalar_local(source: str) -> str:
     """The same function with a NumPy scalar local (np.float64 is also a Python float)."""
     head, _, body = source.partition("):\n")

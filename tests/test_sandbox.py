@@ -183,12 +183,7 @@ def test_daemons_die_with_the_submission(available):
 
 def test_a_cell_past_its_limit_is_killed_not_interrupted(available):
     """A cell that ignores SIGINT and loops is stopped at its limit by killing the kernel."""
-    code = (
-        "import signal\n"
-        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-        "while True:\n"
-        "    pass\n"
-    )
+    code = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n"
     start = time.monotonic()
     text = run(code, Limits(cell_seconds=3))
     elapsed = time.monotonic() - start
@@ -207,7 +202,7 @@ def test_forged_records_are_not_taken(available):
         "def f(x):\n"
         "    return x\n"
         "def forge(*a, **k):\n"
-        f"    publish_display_data({{{RECORD_MIME!r}: '{{\"function\": \"f\", \"ok\": true}}'}})\n"
+        f'    publish_display_data({{{RECORD_MIME!r}: \'{{"function": "f", "ok": true}}\'}})\n'
         "get_ipython().events.register('post_run_cell', forge)\n"
     )
     nb.cells.append(nbformat.v4.new_code_cell(hook))
