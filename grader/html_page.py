@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from grader.records import Finding, FunctionResult, Report
+from grader.records import STATUS_MARK, Finding, FunctionResult, Report
 
 COLOURS = {
     "pass": "#1a7f37",
@@ -17,7 +17,6 @@ COLOURS = {
     "deferred": "#57606a",
     "unknown": "#57606a",
 }
-STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 STYLE = """

@@ -81,6 +81,9 @@ class CaseResult:
     mutated_inputs: tuple[str, ...] = ()
 
 
+STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}
+
+
 @dataclass(frozen=True)
 class FunctionResult:
     """The verdict on one assignment function.

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 
 from grader.html_page import render_html
-from grader.records import FunctionResult, Report
+from grader.records import STATUS_MARK, FunctionResult, Report
 
 SCHEMA = 1
 SCHEMA_VERSION = "1.1"  # minor versions only add fields; grader/report_schema.json is the contract
 CELL_STATUS = {"ok": "ok", "error": "error", "timeout": "timeout", "died": "error"}
-STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}
 
 
 def to_dict(report: Report) -> dict:
