@@ -32,6 +32,9 @@ class Case:
     intermediates: dict[str, Any]
     fingerprints: list[dict]
     shared: list = field(default_factory=list)
+    edge: bool = False
+    """An edge-size case (one hidden unit, one time step): it can cost points, never earn them;
+    see `Points.earned`."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ class Points:
     by_set: dict[str, float]
 
     def earned(self, outcomes: dict[str, tuple[int, int]]) -> float:
-        """The points for (passed, total) cases per set. Each set is worth its share; when
-        only some sets are at hand (the public data alone), they share the question's points
-        in proportion to their own shares, so a function is always worth `question`."""
+        """The points for (passed, total) cases per set (see `counted`). Each set is worth its
+        share; when only some sets are at hand (the public data alone), they share the
+        question's points in proportion to their own shares, so a function is always worth
+        `question`."""
         graded = {s: (p, t) for s, (p, t) in outcomes.items() if t}
         if not graded:
             return 0.0
@@ -58,6 +62,19 @@ class Points:
 
     def as_dict(self) -> dict[str, float]:
         return {"question": self.question, **self.by_set}
+
+
+def counted(outcomes: list[tuple[bool, bool]]) -> tuple[int, int]:
+    """(passed, total) for one set's cases, given as (passed, edge) pairs. An edge case (the
+    smallest sizes, where a wrong recurrence can still give the right numbers) earns nothing
+    by passing, and failing it costs what failing a regular case costs: (regular cases passed
+    - edge cases failed, at least 0) out of the regular cases. A set of edge cases alone
+    counts them as regular ones."""
+    regular = [passed for passed, edge in outcomes if not edge]
+    if not regular:
+        return sum(passed for passed, _ in outcomes), len(outcomes)
+    edge_failed = sum(not passed for passed, edge in outcomes if edge)
+    return max(0, sum(regular) - edge_failed), len(regular)
 
 
 def _points(raw: dict, path: Path) -> dict[str, Points]:

@@ -69,6 +69,7 @@ class CaseResult:
     length: the number of time steps of the case's sequence (None for a cell function).
     wrong_outputs: outputs wrong on this case, in isolation or as written.
     wrong_steps: time steps wrong on this case (outputs, callee arguments, as written).
+    edge: an edge-size case, which can cost points but not earn them (casedata.counted).
     """
 
     id: str
@@ -79,6 +80,7 @@ class CaseResult:
     wrong_outputs: tuple[str, ...] = ()
     wrong_steps: tuple[int, ...] = ()
     mutated_inputs: tuple[str, ...] = ()
+    edge: bool = False
 
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from grader import spec
-from grader.casedata import Case, CaseData
+from grader.casedata import Case, CaseData, counted
 from grader.diagnosis import CaseVerdict
 from grader.fingerprints import mistake_findings
 from grader.names import undefined_message
@@ -109,7 +109,10 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     known = mistake_findings(verdicts, cases)
     findings += known
     passed = sum(v.passed for v in verdicts)
-    if verdicts and 0 < passed < len(verdicts):
+    edge_note = _edge_finding(verdicts)
+    if edge_note:
+        findings.append(edge_note)
+    elif verdicts and 0 < passed < len(verdicts):
         explained = known or any(v.scaled for v in verdicts)
         guess = (
             " (the findings above say what goes wrong there)"
@@ -124,6 +127,39 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
             )
         )
     return findings
+
+
+def _edge_sizes(verdicts: list[CaseVerdict]) -> str:
+    one_step = any(_case_length(v.case) == 1 for v in verdicts if v.case.edge)
+    return "one hidden unit and one time step" if one_step else "one hidden unit"
+
+
+def _edge_finding(verdicts: list[CaseVerdict]) -> Finding | None:
+    """When the edge-size case alone passes, or alone fails, the split says more than "other
+    shapes": which it is, and what to look for."""
+    edge = [v for v in verdicts if v.case.edge]
+    regular = [v for v in verdicts if not v.case.edge]
+    if not edge or not regular:
+        return None
+    sizes = _edge_sizes(verdicts)
+    if all(v.passed for v in edge) and not any(v.passed for v in regular):
+        carried = (
+            "nothing is carried from one time step to the next and " if "time step" in sizes else ""
+        )
+        return Finding(
+            "edge-only",
+            f"It is right only on the edge-size case ({sizes}), where {carried}a 1 x 1 matrix "
+            f"equals its transpose; that case earns no points by itself (it can only cost "
+            f"them). Look at what your code does with more than one.",
+        )
+    if all(v.passed for v in regular) and not all(v.passed for v in edge):
+        return Finding(
+            "edge-fails",
+            f"It is right on every regular case and wrong only on the edge-size case ({sizes}): "
+            f"look for a squeeze, a size read from the wrong axis, or a loop that assumes a "
+            f"second step.",
+        )
+    return None
 
 
 def _output_steps(verdict: CaseVerdict) -> set[int]:
@@ -249,6 +285,7 @@ def _case_result(v: CaseVerdict, index: int, passed: bool) -> CaseResult:
         wrong_outputs=tuple(wrong),
         wrong_steps=tuple(sorted(int(t) for t in v.steps | v.written_steps)),
         mutated_inputs=tuple(v.mutated),
+        edge=v.case.edge,
     )
 
 
@@ -289,8 +326,8 @@ def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> 
     if total == 0:
         findings = [Finding("no-cases", f"No case data for {name}; it was not graded.")]
     points = cases.points_of(name)  # the master notebook's, through the build's case data
-    by_set = {c.set: [c2.passed for c2 in per_case if c2.set == c.set] for c in per_case}
-    score = points.earned({s: (sum(ok), len(ok)) for s, ok in by_set.items()})
+    by_set = {c.set: [(c2.passed, c2.edge) for c2 in per_case if c2.set == c.set] for c in per_case}
+    score = points.earned({s: counted(ok) for s, ok in by_set.items()})
     penalty = 0.0
     if mutated and policy is MutationPolicy.DEDUCT:
         penalty = round(score * DEDUCTION, 6)

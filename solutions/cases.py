@@ -20,8 +20,11 @@ from solutions.mistakes import MISTAKES, build
 
 SCHEMA = 1
 HIDDEN_SEED = 20261130
-HIDDEN_CASES_PER_FUNCTION = 3
+HIDDEN_CASES_PER_FUNCTION = 4
 MIN_EXAMPLES = 2
+EDGE_CASE = HIDDEN_CASES_PER_FUNCTION - 1
+"""The last hidden case has edge sizes: one hidden unit (n_a = 1) and one time step (T_x = 1),
+where a hard-coded size, a squeeze or a loop bound that assumes more than one step breaks."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,6 +106,8 @@ def hidden_inputs(name, index):
     T_da = T_x if index != 1 else max(1, T_x - 1)
     if n_a == 5 and m == 10:
         m = 9
+    if index == EDGE_CASE:
+        n_a, T_x, T_da = 1, 1, 1
     return draw_inputs(name, lambda *shape: rng.standard_normal(shape), n_x, n_a, n_y, m, T_x, T_da)
 
 
@@ -232,7 +237,7 @@ def _fingerprints(fn_spec, args, calls, expected):
     return prints
 
 
-def make_case(name, case_id, case_set, args, forward_args):
+def make_case(name, case_id, case_set, args, forward_args, *, edge=False):
     """One case of `name`: everything the diagnosis needs, computed by the reference."""
     fn_spec = spec.function(name)
     producer = None
@@ -270,6 +275,7 @@ def make_case(name, case_id, case_set, args, forward_args):
         "intermediates": intermediates,
         "fingerprints": _fingerprints(fn_spec, args, calls, expected),
         "shared": shared,
+        "edge": edge,
     }
 
 
@@ -281,7 +287,9 @@ def build_set(case_set, settings=None, *, points):
             cases[name] = [make_case(name, "public-1", "public", args, fwd)]
         else:
             cases[name] = [
-                make_case(name, f"hidden-{i + 1}", "hidden", *hidden_inputs(name, i))
+                make_case(
+                    name, f"hidden-{i + 1}", "hidden", *hidden_inputs(name, i), edge=i == EDGE_CASE
+                )
                 for i in range(HIDDEN_CASES_PER_FUNCTION)
             ]
     mistakes = {
