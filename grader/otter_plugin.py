@@ -63,6 +63,10 @@ HIDDEN_TOO = (
     "{name} passes {passed} of {total} hidden cases. The public test's message says what is "
     "wrong; the hidden cases check the same code on other shapes and values, so fix that first."
 )
+EDGE_PASSED = (
+    " One of those it passes is the edge-size case (the smallest sizes), which can cost "
+    "points but earns none by itself."
+)
 FAILED = "The root-cause grader failed before grading this submission ({error})."
 
 
@@ -118,9 +122,10 @@ def _unseen_test_message(result: FunctionResult, public_passed: bool, text: str)
     if public_passed:  # the diagnosis is then about the first failing hidden case
         return "❌ " + text
     hidden = [ok for case_id, ok in result.case_outcomes if case_id.startswith("hidden")]
-    return "❌ " + HIDDEN_TOO.format(
-        name=result.name, passed=sum(hidden), total=len(hidden) or "the"
-    )
+    text = HIDDEN_TOO.format(name=result.name, passed=sum(hidden), total=len(hidden) or "the")
+    if any(c.edge and c.passed for c in result.cases if c.set == "hidden"):
+        text += EDGE_PASSED
+    return "❌ " + text
 
 
 def _test_file(result: FunctionResult) -> ExceptionTestFile:

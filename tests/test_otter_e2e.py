@@ -64,3 +64,15 @@ def test_each_test_has_its_own_message(built, tmp_path):
     assert re.search(r"passes 0 of \d+ hidden cases", hidden)
     points = POINTS["lstm_forward"]
     assert f" / {points:g}" not in output  # no whole-question score inside a test's message
+
+
+def test_a_passed_edge_case_is_said_to_earn_nothing(built, tmp_path):
+    """rnn_backward without the recurrent gradient is right on the one-step hidden case only:
+    its hidden test scores 0 under otter run and says the edge case it passes earns nothing."""
+    example = ROOT / "examples" / "rnn-backward-forgets-recurrent-gradient.ipynb"
+    results = otter_run(example, built["autograder_zip"], tmp_path)
+    assert per_question(results)["rnn_backward"] == 0.0
+    output = next(t for t in results["tests"] if t.get("name") == "rnn_backward")["output"]
+    _, _, hidden = output.partition("rnn_backward - hidden result:")
+    assert re.search(r"passes 1 of \d+ hidden cases", hidden), hidden
+    assert "edge-size case (the smallest sizes), which can cost points but earns none" in hidden
