@@ -9,6 +9,23 @@ from typing import TextIO
 LINE = "[{done}/{total}] {name}  {score} / {max_score}  {status}  {headline}"
 
 
+RUN_WORDS = {  # a run status that is not "ok"/"errors", as the per-submission line says it
+    "invalid_notebook": "not graded (not a valid notebook)",
+    "not_run": "not graded (not run)",
+    "timeout": "graded (the run timed out)",
+    "kernel_died": "graded (the kernel died)",
+}
+
+
+def _status(result: dict) -> str:
+    """The result's status, with what kept the submission from running to the end: a file that
+    is not a notebook has a result (so a rerun skips it) but no grade."""
+    run = result.get("report", {}).get("run", {}).get("status")
+    if result["status"] == "graded" and run in RUN_WORDS:
+        return RUN_WORDS[run]
+    return result["status"]
+
+
 class Progress:
     """Counts finished submissions; `update` is called once per result, `close` at the end."""
 
@@ -51,7 +68,7 @@ class Progress:
                 name=name,
                 score=f"{report['score']:g}",
                 max_score=f"{report['max_score']:g}",
-                status=result["status"],
+                status=_status(result),
                 headline=result["headline"][:160],
             ),
             file=self.stream,
