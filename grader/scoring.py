@@ -109,11 +109,11 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     known = mistake_findings(verdicts, cases)
     findings += known
     passed = sum(v.passed for v in verdicts)
-    edge_note = _edge_finding(verdicts)
+    explained = bool(known) or any(v.scaled for v in verdicts)
+    edge_note = _edge_finding(verdicts, explained)
     if edge_note:
         findings.append(edge_note)
     elif verdicts and 0 < passed < len(verdicts):
-        explained = known or any(v.scaled for v in verdicts)
         guess = (
             " (the findings above say what goes wrong there)"
             if explained
@@ -134,23 +134,28 @@ def _edge_sizes(verdicts: list[CaseVerdict]) -> str:
     return "one hidden unit and one time step" if one_step else "one hidden unit"
 
 
-def _edge_finding(verdicts: list[CaseVerdict]) -> Finding | None:
+def _edge_finding(verdicts: list[CaseVerdict], explained: bool) -> Finding | None:
     """When the edge-size case alone passes, or alone fails, the split says more than "other
-    shapes": which it is, and what to look for."""
+    shapes": which it is, and what to look for (unless the findings above already say)."""
     edge = [v for v in verdicts if v.case.edge]
     regular = [v for v in verdicts if not v.case.edge]
     if not edge or not regular:
         return None
     sizes = _edge_sizes(verdicts)
     if all(v.passed for v in edge) and not any(v.passed for v in regular):
-        carried = (
-            "nothing is carried from one time step to the next and " if "time step" in sizes else ""
-        )
+        if explained:
+            where = "; the findings above say what goes wrong on the others"
+        elif "time step" in sizes:
+            where = (
+                ", where nothing is carried from one time step to the next: look at what one "
+                "step hands to the next"
+            )
+        else:
+            where = ", where a 1 x 1 matrix equals its transpose: look for a transposed weight"
         return Finding(
             "edge-only",
-            f"It is right only on the edge-size case ({sizes}), where {carried}a 1 x 1 matrix "
-            f"equals its transpose; that case earns no points by itself (it can only cost "
-            f"them). Look at what your code does with more than one.",
+            f"It is right only on the edge-size case ({sizes}), which earns no points by "
+            f"itself (it can only cost them){where}.",
         )
     if all(v.passed for v in regular) and not all(v.passed for v in edge):
         return Finding(

@@ -56,6 +56,21 @@ def rnn_forward(x, a0, parameters):
     return a, y_pred, (caches, x)
 """
 
+# not in the catalog: every other step restarts from a0 (right while there is one step)
+LSTM_FORWARD_RESTARTS = """\
+def lstm_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
+    a_next, c_next, caches = a0, np.zeros((n_a, m)), []
+    for t in range(T_x):
+        a_prev = a0 if t % 2 == 0 else a_next
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_prev, c_next, parameters)
+        a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
+        caches.append(cache)
+    return a, y, c, (caches, x)
+"""
+
 
 def _examples(case) -> int:
     """The number of examples of a case: the second axis of its first array argument."""
@@ -115,9 +130,13 @@ def test_recurrence_mistakes_are_invisible_at_one_step(cases, mistake_id):
 @pytest.fixture(scope="module")
 def report(built, student_nb, cases, tmp_path_factory):
     """One submission: rnn_cell_forward breaks at one hidden unit only, rnn_forward never
-    carries the hidden state; everything else is the reference."""
+    carries the hidden state, lstm_forward restarts it every other step; everything else is the
+    reference."""
     nb = notebook(
-        student_nb, rnn_cell_forward=RNN_CELL_FORWARD_SQUEEZE, rnn_forward=RNN_FORWARD_ALWAYS_A0
+        student_nb,
+        rnn_cell_forward=RNN_CELL_FORWARD_SQUEEZE,
+        rnn_forward=RNN_FORWARD_ALWAYS_A0,
+        lstm_forward=LSTM_FORWARD_RESTARTS,
     )
     path = tmp_path_factory.mktemp("edge") / "rnn_lstm.ipynb"
     nbformat.write(nb, path)
@@ -150,6 +169,20 @@ def test_a_recurrence_never_carried_earns_nothing_from_the_one_step_case(report)
     assert result.score == 0.0
     (note,) = [f.message for f in result.findings if f.code == "edge-only"]
     assert "right only on the edge-size case (one hidden unit and one time step)" in note
-    assert "nothing is carried from one time step to the next" in note
+    assert "which earns no points by itself (it can only cost them)" in note
+    # the catalog knows this mistake, so its hint explains the rest; else the note would guess
+    assert any(f.code == "known-mistake" for f in result.findings), result.findings
+    assert "the findings above say what goes wrong on the others" in note
     assert "hard-coded size" not in grader.render_text(report)
     assert grader.to_dict(report)["functions"]["rnn_forward"]["cases"][-1]["edge"] is True
+
+
+def test_an_unexplained_edge_only_pass_points_at_the_carried_state(report):
+    """No catalog hint for lstm_forward's restarts: the note itself says where to look."""
+    result = report.function("lstm_forward")
+    assert [c.passed for c in result.cases if c.set == "hidden"] == [False] * 3 + [True]
+    assert result.score == 0.0
+    assert not [f for f in result.findings if f.code == "known-mistake"]
+    (note,) = [f.message for f in result.findings if f.code == "edge-only"]
+    assert "nothing is carried from one time step to the next" in note
+    assert "look at what one step hands to the next" in note
