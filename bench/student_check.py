@@ -30,7 +30,7 @@ warnings.simplefilter("ignore")
 import numpy as np
 import otter
 import grader.student
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from solutions import reference
 
 env = {"np": np}

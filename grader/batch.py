@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import spec
+from grader.assignments import assignment
 from grader.casedata import CaseData
 from grader.execution import Limits
 from grader.pipeline import INTERNAL_ERROR, _ungraded, check_submission
@@ -68,7 +68,7 @@ CHUNK = 1 << 16
 JOIN_SECONDS = 10.0
 PR_SET_PDEATHSIG = 1
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-COLUMNS = ["submission", "report", "score", "max_score", "run", *spec.NAMES, "status"]
+COLUMNS = ["submission", "report", "score", "max_score", "run", *assignment().names, "status"]
 HEADLINE_NOTICES = ("worker-died", "submission-timeout", "internal-error", "kernel-failed")
 WORKER_DIED = (
     "The process grading this submission stopped before it returned a result, on the first "
@@ -617,7 +617,7 @@ def _write_summary(out: Path, subs, names, outcomes: dict[int, Outcome], unfinis
             "status": done.status,
         }
         functions = done.report.get("functions", {})
-        row.update({fn: functions[fn]["score"] for fn in spec.NAMES if fn in functions})
+        row.update({fn: functions[fn]["score"] for fn in assignment().names if fn in functions})
         writer.writerow(row)
     _write_atomic(out / "summary.csv", buffer.getvalue())
 

@@ -31,6 +31,7 @@ def inputs_only(cases: CaseData, case_set: str = "public") -> dict:
     points = {name: p.as_dict() for name, p in cases.points.items()}
     return {
         "schema": SCHEMA,
+        "assignment": cases.assignment.name,
         "set": case_set,
         "inputs_only": True,
         "mistakes": {},

@@ -1,5 +1,10 @@
 """The case data written by the build: inputs, reference outputs, recorded callee calls,
-reference intermediates and fingerprints of known mistakes. Read here, never computed here."""
+reference intermediates and fingerprints of known mistakes. Read here, never computed here.
+
+Each file names the assignment it was built for (`"assignment"`, a key of grader.assignments);
+a file without one is of the default assignment. The loaded data carries that declaration, and
+each case its function's record (`Case.declared`), so the engine reads the assignment from the
+data it grades against."""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import probe, spec
+from grader import probe
+from grader.assignments import DEFAULT
+from grader.assignments import assignment as declaration
 from grader.errors import CaseDataError
+from grader.spec import Assignment, Function
 
 SCHEMA = 1
 SETS = ("public", "hidden")
@@ -33,8 +41,9 @@ class Case:
     fingerprints: list[dict]
     shared: list = field(default_factory=list)
     edge: bool = False
-    """An edge-size case (one hidden unit, one time step): it can cost points, never earn them;
-    see `Points.earned`."""
+    """An edge-size case (the smallest sizes): it can cost points, never earn them; see
+    `counted`."""
+    declared: Function | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def counted(outcomes: list[tuple[bool, bool]]) -> tuple[int, int]:
     return max(0, sum(regular) - edge_failed), len(regular)
 
 
-def _points(raw: dict, path: Path) -> dict[str, Points]:
+def _points(raw: dict, path: Path, names: tuple[str, ...]) -> dict[str, Points]:
     """The points table of one case file, checked: a number per set for every function."""
     table = raw.get("points")
     rebuild = "rebuild with `python -m grader build`"
@@ -86,13 +95,13 @@ def _points(raw: dict, path: Path) -> dict[str, Points]:
             f"the case file {path} has no points table (a build older than this grader wrote "
             f"it); {rebuild}"
         )
-    missing = [n for n in spec.NAMES if n not in table]
+    missing = [n for n in names if n not in table]
     if missing:
         raise CaseDataError(
             f"the case file {path} has no points for {', '.join(missing)}; {rebuild}"
         )
     found = {}
-    for name in spec.NAMES:
+    for name in names:
         entry = table[name]
         ok = (
             isinstance(entry, dict)
@@ -121,6 +130,7 @@ class CaseData:
     digests: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     points: dict[str, Points] = field(default_factory=dict)
+    assignment: Assignment = field(default_factory=declaration, compare=False)
 
     def points_of(self, name: str) -> Points:
         """What `name`'s question is worth and how its sets share it (from the build)."""
@@ -174,9 +184,31 @@ def _read(path: Path) -> tuple[dict, str]:
     return raw, found
 
 
-def load(*paths: Path) -> CaseData:
-    """Merge the case files at `paths` (public and/or hidden)."""
-    cases: dict[str, list[Case]] = {name: [] for name in spec.NAMES}
+def _assignment(raws: list, named: str | None) -> Assignment:
+    """The declaration the case files are of: the one they name, else `named`, else the
+    default; files that disagree, with each other or with `named`, are refused."""
+    found = {str(path): raw.get("assignment") or named or DEFAULT for path, raw, _ in raws}
+    wanted = set(found.values()) | ({named} if named else set())
+    if len(wanted) > 1:
+        listed = ", ".join(f"{path} ({name})" for path, name in found.items())
+        asked = f" (asked for {named})" if named else ""
+        raise CaseDataError(f"the case files are of different assignments{asked}: {listed}")
+    try:
+        return declaration(wanted.pop() if wanted else None)
+    except KeyError as exc:
+        raise CaseDataError(f"the case files are of an unknown assignment: {exc}") from None
+
+
+def load(*paths: Path, assignment: str | None = None) -> CaseData:
+    """Merge the case files at `paths` (public and/or hidden), all of one assignment.
+
+    assignment: the name (grader.assignments) to grade as; a file naming another is refused.
+    Files that name none (built before the name was recorded) are of it, or of the default.
+    """
+    raws = [(path, *_read(Path(path))) for path in paths]
+    declared = _assignment(raws, assignment)
+    names = declared.names
+    cases: dict[str, list[Case]] = {name: [] for name in names}
     mistakes: dict[str, dict] = {}
     sets = []
     digests = {}
@@ -184,11 +216,11 @@ def load(*paths: Path) -> CaseData:
     settings: dict[str, Any] = {}
     points: dict[str, Points] = {}
     points_from: Path | None = None
-    for path in paths:
-        raw, digests[str(path)] = _read(Path(path))
-        table = _points(raw, Path(path))
+    for path, raw, found in raws:
+        digests[str(path)] = found
+        table = _points(raw, Path(path), names)
         if points_from is not None and table != points:
-            differ = next(n for n in spec.NAMES if table[n] != points[n])
+            differ = next(n for n in names if table[n] != points[n])
             raise CaseDataError(
                 f"the case files {points_from} and {path} disagree on the points of {differ} "
                 f"({points[differ].as_dict()} against {table[differ].as_dict()}); they come "
@@ -202,7 +234,8 @@ def load(*paths: Path) -> CaseData:
         for name, items in raw["cases"].items():
             if name not in cases:
                 raise CaseDataError(f"the case file {path} has cases for unknown function {name!r}")
-            cases[name].extend(Case(**item) for item in items)
+            fn = declared.function(name)
+            cases[name].extend(Case(**item, declared=fn) for item in items)
     return CaseData(
         {k: tuple(v) for k, v in cases.items()},
         mistakes,
@@ -212,6 +245,7 @@ def load(*paths: Path) -> CaseData:
         digests,
         settings,
         points,
+        declared,
     )
 
 

@@ -14,7 +14,7 @@ a repository or organisation secret, and grades with those cases too.
 
 from __future__ import annotations
 
-from grader import spec
+from grader.assignments import assignment
 
 CHECKOUT = "actions/checkout@11d5960a326750d5838078e36cf38b85af677262  # v4.4.0"
 SETUP_PYTHON = "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065  # v5.6.0"
@@ -70,9 +70,9 @@ def workflow(
     env = "\n".join(
         f"        {runner(name).upper()}_RESULTS: "
         f"${{{{ steps.{GRADE_STEP}.outputs.{runner(name)} }}}}"
-        for name in spec.NAMES
+        for name in assignment().names
     )
-    runners = ",".join(runner(name) for name in spec.NAMES)
+    runners = ",".join(runner(name) for name in assignment().names)
     return f"""name: Autograding Tests
 on:
   - push

@@ -29,7 +29,7 @@ import re
 import sys
 from pathlib import Path
 
-from grader import spec
+from grader.assignments import assignment
 from grader.casedata import CaseData, Points, counted, find_case_files, load
 from grader.classroom import runner
 from grader.errors import CaseDataError
@@ -117,11 +117,11 @@ def encode(result: dict) -> str:
 
 
 def runner_outputs(report: Report) -> dict[str, str]:
-    """{runner: encoded result} for every function, in the spec's order."""
+    """{runner: encoded result} for every function, in the declaration's order."""
     by_name = {f.name: f for f in report.functions}
     return {
         runner(name): encode(runner_result(by_name[name], report.submission))
-        for name in spec.NAMES
+        for name in assignment().names
         if name in by_name
     }
 

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader import spec
+from grader.assignments import assignment
 from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
@@ -174,7 +174,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
     check.add_argument(
         "--require",
-        choices=spec.NAMES,
+        choices=assignment().names,
         help="exit with status 1 unless this function passes (for CI and GitHub Classroom)",
     )
     limits(check)

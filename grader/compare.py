@@ -21,7 +21,7 @@ MAX_TYPE_NAME = 40
 class Mismatch:
     """One place where a value differs.
 
-    path: where inside the compared value, as index steps ("[3][0][2][3]", "['dWf']").
+    path: where inside the compared value, as index steps ("[3][0][2][3]", "['dW']").
     steps: for arrays with a time axis, the time steps whose slices differ.
     """
 

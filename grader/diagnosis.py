@@ -17,6 +17,7 @@ from grader.names import undefined_name
 from grader.outputs import call_step, describe, output_mismatches, split_outputs
 from grader.records import Finding
 from grader.scales import mean_over_examples
+from grader.spec import Loop, Words
 
 
 @dataclass
@@ -50,6 +51,7 @@ class CaseVerdict:
 
 WITHHELD = "(its message is shown for the public case only: on a hidden case it could carry "
 WITHHELD += "the hidden inputs)"
+ONE_CACHE = "where one step's {} belongs"
 
 
 GRADER_ERRORS = {  # failed records the grader itself writes (grader.isolation, grader.pipeline)
@@ -66,7 +68,8 @@ def _error_text(error: dict, case: Case) -> str:
     code speaking; on a hidden case it is withheld, so that a function cannot raise the inputs
     and reference values it was handed into the report a student reads."""
     frames = error.get("frames") or []
-    own = [f for f in frames if f[0] in spec.NAMES or f[0] in spec.HELPERS]
+    declared = case.declared.assignment
+    own = [f for f in frames if f[0] in declared.names or f[0] in declared.helpers]
     frame = (own or frames or [None])[-1]
     kind = str(error.get("type", "an error"))[:80]
     if case.set == "public" or kind in GRADER_ERRORS:
@@ -81,10 +84,12 @@ def _error_text(error: dict, case: Case) -> str:
 def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[Finding], set[int]]:
     """What the function passed to its (stubbed) callees, against the recorded reference calls.
 
-    One finding per wrong argument, naming every time step where it is wrong and detailing the
-    first one in call order (where the error enters).
+    One finding per wrong argument, naming every loop position where it is wrong and detailing
+    the first one in call order (where the error enters).
     """
     findings, steps = [], set()
+    words = fn.assignment.words
+    loop = fn.loop or Loop()  # the words of a loop, for a caller without one declared
     for callee, plan in case.calls.items():
         expected_calls = plan["args"]
         got_calls = (record.get("stub_calls") or {}).get(callee, [])
@@ -94,7 +99,7 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
                 Finding(
                     "callee-call-count",
                     f"{fn.name} called {callee} {m} time(s); it should call it {n} time(s), "
-                    f"once per time step of this input",
+                    f"once per {loop.unit} of this input",
                     callee,
                 )
             )
@@ -106,34 +111,30 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
                 found = mismatches(got, want)
                 if found:
                     first = found[0]
-                    whole = _whole_collection(got, want) if not first.path else None
+                    whole = _whole_collection(got, want, words) if not first.path else None
                     if whole:
-                        first = Mismatch("", f"is {whole}, where one step's cache belongs")
-                    if param == "cache" and first.path:
-                        label = describe(spec.function(callee), "cache", first.path)[0]
-                    else:
-                        label = param + first.path
+                        first = Mismatch("", f"is {whole}, {ONE_CACHE.format(words.cache)}")
+                    label = param + first.path
                     wrong.setdefault(label, []).append((t, first))
         for label, items in wrong.items():
             at = sorted(t for t, _ in items)
             steps.update(at)
             t0, first = items[0]
-            listed = ", ".join(str(t) for t in at)
             detail = (
                 f"it {first.message}"
                 if len(at) == 1
-                else f"at t = {t0} (where it first goes wrong) it {first.message}"
+                else f"at {loop.at(t0)} (where it first goes wrong) it {first.message}"
             )
             what = label[0].upper() + label[1:] if label.startswith("the ") else f"The `{label}`"
-            text = f"{what} that your {fn.name} passed to {callee} is wrong at t = {listed}: "
+            listed = loop.at(", ".join(str(t) for t in at))
+            text = f"{what} that your {fn.name} passed to {callee} is wrong at {listed}: "
             text += f"{detail}."
-            if "where one step's cache belongs" in first.message:
+            if ONE_CACHE.format(words.cache) in first.message:
                 text += (
-                    f" Pass the cache of the step the loop is at (`caches[t]` after unpacking "
-                    f"`(caches, x)`): the real {callee} cannot unpack what was passed, so "
-                    f"your code as written raises."
+                    f" {words.step_cache_hint}: the real {callee} cannot unpack what was "
+                    f"passed, so your code as written raises."
                 )
-            findings.append(Finding("callee-argument", text, f"t = {listed}"))
+            findings.append(Finding("callee-argument", text, listed))
     return findings, steps
 
 
@@ -147,9 +148,9 @@ def wrong_params(case: Case, record: dict) -> set[str]:
     return found
 
 
-def _whole_collection(got, want) -> str | None:
+def _whole_collection(got, want, words: Words) -> str | None:
     """What a student passed in place of one cache when it is the whole collection: the list
-    of every step's cache, or the (caches, x) pair."""
+    of every step's cache, or the whole caches output of the loop."""
     if not isinstance(want, tuple) or not isinstance(got, (list, tuple)) or not got:
         return None
 
@@ -157,9 +158,10 @@ def _whole_collection(got, want) -> str | None:
         return isinstance(value, tuple) and len(value) == len(want)
 
     if all(is_cache(item) for item in got):
-        return f"a {type(got).__name__} of {len(got)} caches (the whole list of caches)"
+        caches = words.caches
+        return f"a {type(got).__name__} of {len(got)} {caches} (the whole list of {caches})"
     if len(got) == 2 and isinstance(got[0], list) and got[0] and is_cache(got[0][0]):
-        return "the pair (caches, x) the forward pass returned"
+        return words.whole_caches
     return None
 
 
@@ -175,7 +177,8 @@ def _inline_note(fn: spec.Function, callees: list[str]) -> Finding:
     return Finding(
         "computes-inline",
         f"Your {fn.name} does not call {names}; it was judged on its outputs alone. Calling "
-        f"{names} lets the grader tell a mistake in the loop from one in the cell.",
+        f"{names} lets the grader tell a mistake in the loop from one in the "
+        f"{fn.assignment.words.step_function}.",
         names,
     )
 
@@ -232,7 +235,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
     elif written.get("missing"):
         verdict.written_missing = written["missing"]
     elif written.get("producer_error"):
-        verdict.written_error = f"{fn.fed_by} " + _error_text(written["producer_error"], case)
+        verdict.written_error = f"{fn.producer} " + _error_text(written["producer_error"], case)
     elif not written.get("ok"):
         verdict.written_error = _error_text(written.get("error") or {}, case)
     else:
@@ -249,5 +252,4 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
 
 
 def judge(name: str, evidence: list[Evidence]) -> list[CaseVerdict]:
-    fn = spec.function(name)
-    return [judge_case(fn, item) for item in evidence]
+    return [judge_case(item.case.declared, item) for item in evidence]

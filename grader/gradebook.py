@@ -9,7 +9,7 @@ import csv
 import io
 import re
 
-from grader import spec
+from grader.assignments import assignment
 from grader.records import Report
 
 GRADEBOOK = "gradebook.csv"
@@ -17,7 +17,7 @@ COLUMNS = [
     "submission",
     "total",
     "max_score",
-    *spec.NAMES,
+    *assignment().names,  # the default assignment's functions
     "run",
     "status",
     "root_causes",
@@ -65,7 +65,8 @@ def root_causes(report: dict) -> list[str]:
     """The functions blamed for what fails in a report's JSON contract, root causes first."""
     found: list[str] = []
     functions = report.get("functions", {})
-    for name in [*spec.NAMES, *sorted(set(functions) - set(spec.NAMES))]:  # spec order
+    names = assignment().names
+    for name in [*names, *sorted(set(functions) - set(names))]:  # the declaration's order
         result = functions.get(name)
         if result is None or result.get("status") == "pass":
             continue
@@ -91,7 +92,7 @@ def gradebook_row(identifier: str, status: str, report: dict | None, report_file
         "stale_items": len(report.get("run", {}).get("stale", [])),
         "report": report_file,
     }
-    row.update({fn: functions[fn]["score"] for fn in spec.NAMES if fn in functions})
+    row.update({fn: functions[fn]["score"] for fn in assignment().names if fn in functions})
     return row
 
 

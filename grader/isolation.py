@@ -34,32 +34,34 @@ class Evidence:
 
 
 def isolated_request(case: Case) -> dict:
-    fn = spec.function(case.function)
+    fn = case.declared
     stubs = {
         callee: {k: v for k, v in plan.items() if k != "args"}
         for callee, plan in case.calls.items()
     }
-    capture = bool(fn.intermediates) or fn.is_cell
+    capture = bool(fn.intermediates) or fn.captures_locals
     return {"function": fn.name, "args": case.args, "stubs": stubs, "capture": capture}
 
 
 def as_written_request(case: Case) -> dict | None:
     """None when running as written is the same call as in isolation."""
-    fn = spec.function(case.function)
-    if not fn.calls and not fn.fed_by:
+    fn = case.declared
+    if not fn.calls and not fn.fed:
         return None
     return {"function": fn.name, "args": case.args, "producer": case.producer, "capture": False}
 
 
 def collect(
-    cases: CaseData, runner: Runner, names: tuple[str, ...] = spec.NAMES
+    cases: CaseData, runner: Runner, names: tuple[str, ...] | None = None
 ) -> dict[str, list[Evidence]]:
-    """Run every case of every function in `names`; never raises for student failures.
+    """Run every case of every function in `names` (all the assignment's by default); never
+    raises for student failures.
 
     A runner with a `many` method gets the requests one level of the dependency order at a
     time (functions whose dependencies are all in earlier levels), so expected values of a
     function (in its dependents' stubs and caches) still enter the kernel only after that
     function has been probed."""
+    names = cases.assignment.names if names is None else names
     if getattr(runner, "many", None) is not None:
         return _collect_by_level(cases, runner, names)
     evidence: dict[str, list[Evidence]] = {}
@@ -74,13 +76,13 @@ def collect(
     return evidence
 
 
-def levels(names: tuple[str, ...]) -> list[list[str]]:
+def levels(names: tuple[str, ...], declared: spec.Assignment) -> list[list[str]]:
     """`names` grouped so that every function comes after everything it depends on."""
     level: dict[str, int] = {}
 
     def depth(name: str) -> int:
         if name not in level:
-            deps = [d for d in spec.dependencies(name) if d in names and d != name]
+            deps = [d for d in declared.dependencies(name) if d in names and d != name]
             level[name] = 1 + max((depth(d) for d in deps), default=-1)
         return level[name]
 
@@ -91,7 +93,7 @@ def levels(names: tuple[str, ...]) -> list[list[str]]:
 
 def _collect_by_level(cases: CaseData, runner, names) -> dict[str, list[Evidence]]:
     evidence: dict[str, list[Evidence]] = {name: [] for name in names}
-    for group in levels(names):
+    for group in levels(names, cases.assignment):
         planned, requests = [], []
         for name in group:
             for case in cases.for_function(name):

@@ -142,33 +142,36 @@ def shared_memory(
 
 def changed_after_call(fn: spec.Function, case: Case, record: dict, got: dict) -> list[Finding]:
     """Cache entries that equal what the callee received at call time but not at return."""
-    if "caches" not in fn.outputs or not fn.calls:
+    loop = fn.loop
+    if loop is None or loop.caches not in fn.outputs or not fn.calls:
         return []
-    callee = spec.function(fn.calls[0])
+    callee = fn.related(fn.calls[0])
     calls = (record.get("stub_calls") or {}).get(callee.name, [])
+    steps = loop.steps_list()
     try:
-        stored = got["caches"][0]
+        stored = got[loop.caches][steps]
     except (KeyError, IndexError, TypeError):
         return []
+    parameters = fn.assignment.words.parameters
     findings = []
     for k, call in enumerate(calls[: len(stored) if isinstance(stored, list) else 0]):
         cache = stored[k]
         if not isinstance(cache, tuple) or len(cache) != len(callee.cache_layout):
             continue
         for i, entry in enumerate(callee.cache_layout):
-            if entry in callee.passthrough and entry in call and entry != "parameters":
+            if entry in callee.passthrough and entry in call and entry != parameters:
                 if not mismatches(
                     call[entry], case.calls[callee.name]["args"][k][entry]
                 ) and mismatches(cache[i], call[entry]):
                     t = call_step(fn, k, len(calls))
-                    place = describe(fn, "caches", f"[0][{k}][{i}]")[0]
+                    place = describe(fn, loop.caches, f"[{steps}][{k}][{i}]")[0]
                     findings.append(
                         Finding(
                             "changed-after-call",
                             f"{place[0].upper()}{place[1:]} was right when {callee.name} "
                             f"received it but had changed by the time {fn.name} returned: your "
                             f"code wrote into that array after caching it.",
-                            f"t = {t}",
+                            loop.at(t),
                         )
                     )
     return findings

@@ -1,6 +1,6 @@
 """What a NameError inside a graded function means, and what to do about it.
 
-A function that uses a global name the notebook never defines (`Wf` for `parameters["Wf"]`,
+A function that uses a global name the notebook never defines (`W` for `parameters["W"]`,
 `np_zeros`, a one-letter leftover) fails the same way whether or not it ever ran: the advice
 depends on what the name is, not on the kernel's history. Staleness (grader.staleness) decides
 separately whether the saved notebook shows that the code once worked.
@@ -28,18 +28,17 @@ def undefined_name(error: dict | None) -> str | None:
 
 
 def _parameter_keys(fn: spec.Function) -> tuple[str, ...]:
-    if fn.name.startswith("lstm"):
-        return spec.LSTM_PARAMETERS
-    return spec.RNN_PARAMETERS
+    return fn.assignment.keys_of(fn)
 
 
 def _cache_entries(fn: spec.Function) -> tuple[str, ...]:
-    """The entries of the cache `fn` receives (a backward pass) or builds (a cell)."""
-    for name in (fn.name, fn.fed_by, *fn.calls):
-        if name and spec.function(name).cache_layout:
-            return tuple(e for e in spec.function(name).cache_layout if e != "parameters")
-    if fn.fed_by:
-        return _cache_entries(spec.function(fn.fed_by))
+    """The entries of the cache `fn` receives (a backward pass) or builds (a step function)."""
+    parameters = fn.assignment.words.parameters
+    for name in (fn.name, fn.producer, *fn.calls):
+        if name and fn.related(name).cache_layout:
+            return tuple(e for e in fn.related(name).cache_layout if e != parameters)
+    if fn.producer:
+        return _cache_entries(fn.related(fn.producer))
     return ()
 
 
@@ -53,24 +52,27 @@ def _numpy_name(name: str) -> str | None:
 
 def advice(fn: spec.Function, name: str) -> str:
     """What to do about `name` being undefined inside `fn`, in one or two sentences."""
-    if name in _parameter_keys(fn) and "parameters" in fn.params:
-        return f'`{name}` is a key of `parameters`: read it as `parameters["{name}"]`.'
+    words = fn.assignment.words
+    parameters = words.parameters
+    if name in _parameter_keys(fn) and parameters in fn.params:
+        return f'`{name}` is a key of `{parameters}`: read it as `{parameters}["{name}"]`.'
     entries = _cache_entries(fn)
     if name in entries or (name in _parameter_keys(fn) and fn.backward):
-        source = "cache" if "cache" in fn.params else "caches"
+        source = words.cache if words.cache in fn.params else words.caches
         if name in entries:
             return (
                 f"`{name}` is an entry of the {source} {fn.name} receives: unpack it from "
                 f"the {source} at the top of the function."
             )
         return (
-            f"`{name}` is a key of the `parameters` stored in the cache: unpack `parameters` "
-            f'from the cache, then read `parameters["{name}"]`.'
+            f"`{name}` is a key of the `{parameters}` stored in the {words.cache}: unpack "
+            f'`{parameters}` from the {words.cache}, then read `{parameters}["{name}"]`.'
         )
     numpy = _numpy_name(name)
     if numpy:
         return f"Did you mean `{numpy}`?"
-    known = (*spec.NAMES, *spec.HELPERS, *fn.params, *_parameter_keys(fn), *entries, "np")
+    declared = fn.assignment
+    known = (*declared.names, *declared.helpers, *fn.params, *_parameter_keys(fn), *entries, "np")
     close = difflib.get_close_matches(name, sorted(set(known) - {name}), n=1, cutoff=0.75)
     if close:
         return f"Did you mean `{close[0]}`?"

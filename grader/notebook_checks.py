@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader import isolation, spec
+from grader import isolation
 from grader.casedata import PACKAGE_DATA, CaseData, find_case_files, load
 from grader.diagnosis import judge
 from grader.errors import CaseDataError
@@ -67,7 +67,7 @@ def result_for(name: str, env: dict, case_set: str = "public"):
     data = case_data(case_set)
     if data.inputs_only:
         return None
-    names = (name, *spec.dependencies(name))
+    names = (name, *data.assignment.dependencies(name))
     try:
         evidence = isolation.collect(data, isolation.in_process_runner(env), names)
         verdicts = {n: judge(n, items) for n, items in evidence.items()}
@@ -96,6 +96,6 @@ def first_error(name: str, env: dict) -> str | None:
 
 def assert_function(name: str, env: dict, case_set: str = "public") -> None:
     """Raise AssertionError with the diagnosis unless `name` passes every case of `case_set`."""
-    result = result_for(spec.function(name).name, env, case_set)
+    result = result_for(case_data(case_set).assignment.function(name).name, env, case_set)
     if result is not None and result.status != "pass":
         raise AssertionError("\n" + function_text(result))

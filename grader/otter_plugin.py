@@ -40,7 +40,7 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files.abstract_test import TestCase, TestCaseResult
 from otter.test_files.exception_test import ExceptionTestFile
 
-from grader import spec
+from grader.assignments import assignment
 from grader.casedata import DIGESTS, SETS, CaseData, Points, find_case_files, load
 from grader.errors import CaseDataError, ConfigError
 from grader.execution import Limits
@@ -279,7 +279,7 @@ class RootCausePlugin(AbstractOtterPlugin):
         report = self.report
         if report is None:
             results.set_output(self.failure or NOT_RUN)
-            for fn in spec.FUNCTIONS:
+            for fn in assignment().functions:  # no case data here: the default one
                 worth = points.get(fn.name, Points(0.0, {}))
                 split = tuple(worth.by_set.items())
                 zero = FunctionResult(fn.name, "error", 0.0, worth.question, None, set_points=split)

@@ -1,5 +1,6 @@
 """What a function returned: reading it as named outputs, comparing them, and readable names
-for places inside them ("the c_prev stored in the cache of step t = 2")."""
+for places inside them ("the <entry> stored in the cache of step t = 2"), in the words of the
+function's declaration (grader.spec)."""
 
 from __future__ import annotations
 
@@ -16,35 +17,40 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 def _callee_layout(fn: spec.Function) -> tuple[str, ...]:
     for callee in fn.calls:
-        layout = spec.function(callee).cache_layout
+        layout = fn.related(callee).cache_layout
         if layout:
             return layout
-    if fn.fed_by:
-        return spec.function(fn.fed_by).cache_layout or _callee_layout(spec.function(fn.fed_by))
+    if fn.producer:
+        producer = fn.related(fn.producer)
+        return producer.cache_layout or _callee_layout(producer)
     return ()
 
 
 def describe(fn: spec.Function, output: str, path: str) -> tuple[str, int | None]:
-    """How a student would name the place `path` inside `output` ("the c_prev stored in the
-    cache of step t = 2 (caches[0][2][3])"), and the time step it belongs to, if any. Plain
-    places are the code itself ("dWf", "a[0][1]"); `quoted` puts those in backticks."""
+    """How a student would name the place `path` inside `output` ("the <entry> stored in the
+    cache of step t = 2 (caches[0][2][3])"), and the loop position it belongs to, if any.
+    Plain places are the code itself ("dW", "a[0][1]"); `quoted` puts those in backticks."""
     idx = [int(i) for i in _INDEX.findall(path)]
-    if output == "cache" and idx and fn.cache_layout:
+    if output == fn.cache and idx and fn.cache_layout:
         layout = fn.cache_layout
         if idx[0] < len(layout):
             rest = path[len(f"[{idx[0]}]") :]
-            return f"the {layout[idx[0]]}{rest} stored in the cache (cache{path})", None
-    if output == "caches" and idx:
-        layout = _callee_layout(fn)
-        if idx[0] == 1 and path == "[1]":
-            return "the x stored in caches (caches[1])", None
-        if idx[0] == 0 and len(idx) >= 3 and layout and idx[2] < len(layout):
+            return f"the {layout[idx[0]]}{rest} stored in the {output} ({output}{path})", None
+    loop = fn.loop
+    if loop and output == loop.caches and idx:
+        layout, steps = _callee_layout(fn), loop.steps_list()
+        named = loop.caches_layout[idx[0]] if idx[0] < len(loop.caches_layout) else None
+        if named and path == f"[{idx[0]}]":
+            return f"the {named} stored in {output} ({output}{path})", None
+        cache = fn.assignment.words.cache
+        if idx[0] == steps and len(idx) >= 3 and layout and idx[2] < len(layout):
             t = idx[1]
-            rest = path[len(f"[0][{t}][{idx[2]}]") :]
+            rest = path[len(f"[{steps}][{t}][{idx[2]}]") :]
             entry = layout[idx[2]]
-            return f"the {entry}{rest} stored in the cache of step t = {t} (caches{path})", t
-        if idx[0] == 0 and len(idx) >= 2:
-            return f"the cache of step t = {idx[1]} (caches{path})", idx[1]
+            where = f"stored in the {cache} of step {loop.at(t)}"
+            return f"the {entry}{rest} {where} ({output}{path})", t
+        if idx[0] == steps and len(idx) >= 2:
+            return f"the {cache} of step {loop.at(idx[1])} ({output}{path})", idx[1]
     return f"{output}{path}", None
 
 
@@ -54,9 +60,9 @@ def quoted(label: str) -> str:
 
 
 def cache_entry(fn: spec.Function, output: str, path: str) -> str | None:
-    """For a place inside a cell function's own cache, the name of the entry it is in."""
+    """For a place inside a step function's own cache, the name of the entry it is in."""
     idx = [int(i) for i in _INDEX.findall(path)]
-    if output == "cache" and idx and idx[0] < len(fn.cache_layout):
+    if output == fn.cache and idx and idx[0] < len(fn.cache_layout):
         return fn.cache_layout[idx[0]]
     return None
 
@@ -110,5 +116,5 @@ def output_mismatches(fn: spec.Function, got: dict, expected: dict) -> list[tupl
 
 
 def call_step(fn: spec.Function, k: int, count: int) -> int:
-    """The time step of the k-th callee call: forward loops count up, backward loops down."""
-    return count - 1 - k if fn.backward else k
+    """The loop position of the k-th callee call: forward loops count up, backward loops down."""
+    return fn.step(k, count)

@@ -10,7 +10,8 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from grader import isolation, spec, staleness
+from grader import isolation, staleness
+from grader.assignments import assignment
 from grader.bundle import write_student_files
 from grader.casedata import CaseData
 from grader.diagnosis import judge
@@ -57,7 +58,7 @@ def _ungraded(reason: str, cases: CaseData | None = None) -> tuple[FunctionResul
             blame=(fn.name,),
             findings=(Finding("not-graded", NOT_GRADED.format(reason=reason)),),
         )
-        for fn in spec.FUNCTIONS
+        for fn in (cases.assignment if cases else assignment()).functions
     )
 
 
@@ -66,8 +67,9 @@ class _Kernels:
     that kernel, the next request gets a new kernel that runs the notebook again (at most
     MAX_RESTARTS times), so one function's crash does not cost the others their points."""
 
-    def __init__(self, nb, name, limits, support, budget):
+    def __init__(self, nb, name, limits, support, budget, declared):
         self.nb, self.name, self.limits, self.support = nb, name, limits, support
+        self.declared = declared
         self.budget = budget
         self.stack = contextlib.ExitStack()
         self.session = None
@@ -89,7 +91,7 @@ class _Kernels:
         function = request["function"]
         involved = {function}
         if "stubs" not in request:  # as written: its own callees and producer run too
-            involved |= set(spec.dependencies(function))
+            involved |= set(self.declared.dependencies(function))
         known = sorted(involved & self.killers)
         if known:
             return isolation.failed_record(
@@ -135,7 +137,7 @@ def _run_and_probe(nb, name, limits, support, cases, budget):
     Returns the run's record and the evidence, or None when the notebook itself stops the
     kernel.
     """
-    kernels = _Kernels(nb, name, limits, support, budget)
+    kernels = _Kernels(nb, name, limits, support, budget, cases.assignment)
     try:
         run = kernels.start()
         if not kernels.session.alive:
@@ -263,9 +265,9 @@ def _judged(name, saved, run, evidence, cases, notices) -> Report:
         stopped = _stoppers(run)
         where = f"in cell {stopped[0].index + 1}" if stopped else "while the notebook ran"
         reason = f"the kernel stopped {where}, and again each time it was run without such cells"
-        stale = staleness.stale_state(saved, run, {})
+        stale = staleness.stale_state(saved, run, {}, cases.assignment)
         return Report(name, run, stale, _ungraded(reason, cases), tuple(notices))
-    stale = staleness.stale_state(saved, run, _name_errors(evidence))
+    stale = staleness.stale_state(saved, run, _name_errors(evidence), cases.assignment)
     verdicts = {fn: judge(fn, items) for fn, items in evidence.items()}
     results = {fn: function_result(fn, v, cases) for fn, v in verdicts.items()}
     final = [_explain_missing(r, saved, run) for r in with_blame(results, verdicts)]

@@ -4,8 +4,8 @@ Set in the master notebook under the plugin's name (`mutated_inputs: warn|deduct
 the build into the case data, so `check`, `grader.check()` and `otter run` score it the same.
 
 - warn (the default): full points and a finding. The outputs are right, and the grade measures
-  the math; where the write does damage (a cell that scales `c_prev` in place corrupts the
-  cache of the previous step) a caller fails as written and the report says so.
+  the math; where the write does damage (a step function that scales its state argument in
+  place corrupts the cache of the previous step) a caller fails as written and the report says so.
 - deduct: the finding, and the function loses DEDUCTION of its points.
 - fail: the cases where it wrote into an input count as failed.
 """

@@ -229,7 +229,7 @@ class Stub:
     def _build(self, recorded, bound):
         names = self.plan["outputs"]
         outs = {n: snapshot(v) for n, v in zip(names, recorded)}
-        cache = self.plan.get("cache")
+        cache = self.plan.get("cache")  # protocol key
         if cache:
             entries = list(outs[cache["output"]])
             for i, entry in enumerate(cache["layout"]):

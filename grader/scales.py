@@ -14,7 +14,7 @@ from grader.records import Finding
 
 def batch_size(case: Case) -> int | None:
     """The number of examples m of a case: axis 1 of its first array argument of 2 or more
-    dimensions (xt, x, da_next and da all have m there)."""
+    dimensions (the first assignment's inputs, forward and backward, all have m there)."""
     for value in case.args:
         if isinstance(value, np.ndarray) and value.ndim >= 2:
             return int(value.shape[1])

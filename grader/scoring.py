@@ -1,7 +1,7 @@
 """From case verdicts to one result per function: status, points, findings, and blame.
 
-A function's points come from its isolated checks only, so a correct `lstm_backward` keeps its
-points when `lstm_cell_backward` is wrong; blame says which functions make it fail as written.
+A function's points come from its isolated checks only, so a correct loop keeps its points when
+the step function it calls is wrong; blame says which functions make it fail as written.
 """
 
 from __future__ import annotations
@@ -22,18 +22,16 @@ from grader.records import CaseResult, Finding, FunctionResult
 
 MAX_OUTPUT_FINDINGS = 6
 MAX_CALL_FINDINGS = 4
-# callee arguments one loop step hands to the next; the others are each step's own input
-CARRIED = {"a_prev", "c_prev", "da_next", "dc_next"}
 
 
 def case_label(case: Case) -> str:
     """How a case is named to students: the public case by its seed, hidden ones by shapes only."""
+    fn = case.declared
     if case.set == "public":
-        return "the public case (np.random.seed(1))"
-    fn = spec.function(case.function)
+        return fn.assignment.words.public_case
     shapes = []
     source = case.producer["args"] if case.producer else case.args
-    params = spec.function(fn.fed_by).params if case.producer else fn.params
+    params = fn.related(fn.producer).params if case.producer else fn.params
     for param, value in zip(params, source):
         if isinstance(value, np.ndarray):
             shapes.append(f"{param} {value.shape}")
@@ -48,7 +46,7 @@ def _first_failing(verdicts: list[CaseVerdict]) -> CaseVerdict | None:
 
 def _repeats_output(fn: spec.Function, output: str, path: str, wrong: list[str]) -> bool:
     """A cache entry that is one of the function's own wrong outputs says nothing new."""
-    if output != "cache" or not fn.cache_layout:
+    if output != fn.cache or not fn.cache_layout:
         return False
     return cache_entry(fn, output, path) in wrong
 
@@ -91,7 +89,8 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
         more = len(shown) - MAX_OUTPUT_FINDINGS
         findings.append(Finding("wrong-output", f"… and {more} more differing entries.", ""))
     findings += first.call_findings[:MAX_CALL_FINDINGS]
-    producer_failed = bool(fn.fed_by) and (first.written_error or "").startswith(fn.fed_by + " ")
+    producer = fn.producer
+    producer_failed = bool(producer) and (first.written_error or "").startswith(f"{producer} ")
     if first.written_error and not first.error and not first.structure and not producer_failed:
         findings.append(
             Finding(
@@ -110,7 +109,7 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     findings += known
     passed = sum(v.passed for v in verdicts)
     explained = bool(known) or any(v.scaled for v in verdicts)
-    edge_note = _edge_finding(verdicts, explained)
+    edge_note = _edge_finding(fn, verdicts, explained)
     if edge_note:
         findings.append(edge_note)
     elif verdicts and 0 < passed < len(verdicts):
@@ -129,26 +128,33 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     return findings
 
 
-def _edge_sizes(verdicts: list[CaseVerdict]) -> str:
-    one_step = any(_case_length(v.case) == 1 for v in verdicts if v.case.edge)
-    return "one hidden unit and one time step" if one_step else "one hidden unit"
+def _edge_sizes(fn: spec.Function, verdicts: list[CaseVerdict]) -> tuple[str, bool]:
+    """The edge case's sizes in the assignment's words, and whether it has one loop step."""
+    one_step = fn.loop is not None and any(
+        _case_length(v.case) == 1 for v in verdicts if v.case.edge
+    )
+    sizes = fn.assignment.words.edge_case
+    return (f"{sizes} and one {fn.loop.unit}" if one_step else sizes), one_step
 
 
-def _edge_finding(verdicts: list[CaseVerdict], explained: bool) -> Finding | None:
+def _edge_finding(
+    fn: spec.Function, verdicts: list[CaseVerdict], explained: bool
+) -> Finding | None:
     """When the edge-size case alone passes, or alone fails, the split says more than "other
     shapes": which it is, and what to look for (unless the findings above already say)."""
     edge = [v for v in verdicts if v.case.edge]
     regular = [v for v in verdicts if not v.case.edge]
     if not edge or not regular:
         return None
-    sizes = _edge_sizes(verdicts)
+    sizes, one_step = _edge_sizes(fn, verdicts)
     if all(v.passed for v in edge) and not any(v.passed for v in regular):
         if explained:
             where = "; the findings above say what goes wrong on the others"
-        elif "time step" in sizes:
+        elif one_step:
+            unit = fn.loop.unit
             where = (
-                ", where nothing is carried from one time step to the next: look at what one "
-                "step hands to the next"
+                f", where nothing is carried from one {unit} to the next: look at what one "
+                f"{unit} hands to the next"
             )
         else:
             where = ", where a 1 x 1 matrix equals its transpose: look for a transposed weight"
@@ -167,45 +173,46 @@ def _edge_finding(verdicts: list[CaseVerdict], explained: bool) -> Finding | Non
     return None
 
 
-def _output_steps(verdict: CaseVerdict) -> set[int]:
-    """The time steps at which the function's own returned outputs are wrong."""
+def _output_steps(fn: spec.Function, verdict: CaseVerdict) -> set[int]:
+    """The loop positions at which the function's own returned outputs are wrong."""
     steps = set()
     for name, m in verdict.mismatches:
         steps.update(m.steps)
-        step = describe(spec.function(verdict.case.function), name, m.path)[1]
+        step = describe(fn, name, m.path)[1]
         if step is not None:
             steps.add(step)
     return steps
 
 
 def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
-    """What the set of wrong time steps says about where in the loop the mistake is.
+    """What the set of wrong loop positions says about where in the loop the mistake is.
 
-    The arguments passed to the cell and the returned outputs are separate evidence: the
-    pattern names the one it is read from, and is not given when the other contradicts it.
+    The arguments passed to the step function and the returned outputs are separate evidence:
+    the pattern names the one it is read from, and is not given when the other contradicts it.
     """
-    if not fn.calls or not verdict.steps:
+    loop = fn.loop
+    if not fn.calls or loop is None or not verdict.steps:
         return []
     length = len(next(iter(verdict.case.calls.values()))["args"])
     if length < 2:
         return []
     callee = fn.calls[0]
     first, rest = (
-        (length - 1, set(range(length - 1))) if fn.backward else (0, set(range(1, length)))
+        (length - 1, set(range(length - 1))) if loop.backward else (0, set(range(1, length)))
     )
-    calls, outputs = set(verdict.call_steps), _output_steps(verdict)
+    calls, outputs = set(verdict.call_steps), _output_steps(fn, verdict)
     evidence, steps = (
         (f"the arguments your {fn.name} passes to {callee}", calls)
         if calls
         else (f"what your {fn.name} returns", outputs)
     )
-    start = "the last time step, where the loop starts" if fn.backward else "t = 0"
+    start = loop.start()
     if steps == {first}:
         text = (
             f"Of {evidence}, only those at {start} are wrong, and every later step of the loop "
             f"is right: look at what the loop starts from, not at the loop body."
         )
-    elif steps == rest and calls and not verdict.call_params & CARRIED:
+    elif steps == rest and calls and not verdict.call_params & set(loop.carried):
         listed = ", ".join(f"`{p}`" for p in sorted(verdict.call_params))
         text = (
             f"Of {evidence}, every step is wrong except the one the loop starts with, and the "
@@ -221,16 +228,12 @@ def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
     else:
         return []
     if calls and outputs and not outputs <= calls:
-        at = "every time step" if len(outputs) == length else _listed(outputs)
+        at = f"every {loop.unit}" if len(outputs) == length else loop.listed(outputs)
         text += (
             f" Your {fn.name}'s own outputs are also wrong at {at}, which this pattern does not "
             f"explain: see the outputs listed above."
         )
-    return [Finding("step-pattern", text, _listed(steps))]
-
-
-def _listed(steps: set[int]) -> str:
-    return ", ".join(f"t = {t}" for t in sorted(steps))
+    return [Finding("step-pattern", text, loop.listed(steps))]
 
 
 def _mutation(fn: spec.Function, name: str) -> Finding:
@@ -238,8 +241,9 @@ def _mutation(fn: spec.Function, name: str) -> Finding:
     place, _, change = name.partition(" (")
     param = re.match(r"[A-Za-z_]\w*", place)
     param = param.group(0) if param else place
-    if param == "cache" and fn.fed_by:
-        words = quoted(describe(spec.function(fn.fed_by), "cache", place[len("cache") :])[0])
+    producer, output = fn.fed.get(param, (None, None))
+    if producer and output == fn.related(producer).cache:  # a step function's own cache
+        words = quoted(describe(fn.related(producer), output, place[len(param) :])[0])
     else:
         words = quoted(place)
     if change.startswith("added"):
@@ -267,8 +271,8 @@ def _notes(fn: spec.Function, verdicts: list[CaseVerdict]) -> list[Finding]:
 
 
 def _case_length(case: Case) -> int | None:
-    """The number of time steps of a case: its callee calls, else its time-stacked output."""
-    fn = spec.function(case.function)
+    """The number of loop positions of a case: its callee calls, else its stacked output."""
+    fn = case.declared
     for plan in case.calls.values():
         return len(plan["args"])
     for output, axis in fn.time_axis.items():
@@ -279,7 +283,7 @@ def _case_length(case: Case) -> int | None:
 
 
 def _case_result(v: CaseVerdict, index: int, passed: bool) -> CaseResult:
-    fn = spec.function(v.case.function)
+    fn = v.case.declared
     wrong = [o for o in fn.outputs if o in v.wrong_outputs or o in v.written_wrong]
     return CaseResult(
         id=v.case.id,
@@ -306,7 +310,7 @@ def _case_results(verdicts: list[CaseVerdict], policy: MutationPolicy) -> list[C
 
 def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> FunctionResult:
     """The verdict on `name` from its isolated checks, before blame is assigned."""
-    fn = spec.function(name)
+    fn = cases.assignment.function(name)
     policy = mutation_policy(cases.settings)
     per_case = _case_results(verdicts, policy)
     total = len(verdicts)
@@ -386,9 +390,10 @@ def with_blame(
             final.append(replace(result, blame=(name,) if result.status == "missing" else ()))
             continue
         blame = [name] if result.correct_in_isolation is not True else []
+        fn = own[0].case.declared
         broken_deps = [
             dep
-            for dep in spec.dependencies(name)
+            for dep in fn.assignment.dependencies(name)
             if dep in results and results[dep].correct_in_isolation is not True
         ]
         blame += broken_deps
@@ -438,8 +443,8 @@ def with_blame(
                     broken_deps[0],
                 )
             )
-        elif result.written_only_wrong_outputs and spec.function(name).calls:
-            callees = ", ".join(spec.function(name).calls)
+        elif result.written_only_wrong_outputs and fn.calls:
+            callees = ", ".join(fn.calls)
             outs = ", ".join(result.written_only_wrong_outputs)
             extra.append(
                 Finding(

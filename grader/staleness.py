@@ -12,10 +12,11 @@ import re
 
 import nbformat
 
-from grader import spec
+from grader.assignments import assignment
 from grader.execution import cell_text
 from grader.names import advice
 from grader.records import RunRecord, StaleItem
+from grader.spec import Assignment
 
 MAX_DRIFT_ITEMS = 5
 RESTART = "Restart the kernel and run all cells, then save."
@@ -209,10 +210,15 @@ def _calls(source: str, names: set[str]) -> bool:
     return bool(names & set(_CHECK_CALL.findall(source)))
 
 
-def ran_cleanly(nb: nbformat.NotebookNode, function: str) -> bool:
+def _users(declared: Assignment, function: str) -> set[str]:
+    """`function` and every graded function built on it."""
+    return {function} | {n for n in declared.names if function in declared.dependencies(n)}
+
+
+def ran_cleanly(nb: nbformat.NotebookNode, function: str, declared: Assignment) -> bool:
     """Whether the saved notebook shows `function` once ran without error: a cell that calls
     it (or a function built on it, or its check) was run and saved no error."""
-    users = {function} | {n for n in spec.NAMES if function in spec.dependencies(n)}
+    users = _users(declared, function)
     for _, cell in _code_cells(nb):
         if not isinstance(cell.get("execution_count"), int) or _saved_error(cell):
             continue
@@ -224,7 +230,9 @@ def ran_cleanly(nb: nbformat.NotebookNode, function: str) -> bool:
     return False
 
 
-def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> list[StaleItem]:
+def missing_in_functions(
+    nb: nbformat.NotebookNode, errors: dict[str, str], declared: Assignment
+) -> list[StaleItem]:
     """Graded functions that raise NameError for a name no cell defines any more, in a saved
     notebook that shows they once ran without error (else the name was never defined: the
     function's own finding says so, see grader.names).
@@ -239,10 +247,10 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
         name = match.group(1)
         where = _definers(nb, function)
         cell = where[-1] if where else -1
-        if _definers(nb, name) or not ran_cleanly(nb, function):
+        if _definers(nb, name) or not ran_cleanly(nb, function, declared):
             continue  # defined somewhere (an ordering problem), or it never worked
         defined_at = f" (cell {cell + 1})" if cell >= 0 else ""
-        fix = advice(spec.function(function), name) if function in spec.NAMES else ""
+        fix = advice(declared.function(function), name) if function in declared.names else ""
         if not fix or fix.startswith("Compute"):
             fix = f"Define `{name}` again or update `{function}`."
         items.append(
@@ -258,7 +266,7 @@ def missing_in_functions(nb: nbformat.NotebookNode, errors: dict[str, str]) -> l
 
 
 def passed_checks(
-    nb: nbformat.NotebookNode, errors: dict[str, str], flagged: set[int]
+    nb: nbformat.NotebookNode, errors: dict[str, str], flagged: set[int], declared: Assignment
 ) -> list[StaleItem]:
     """Check cells saved with a clean result for a function whose fresh call raises NameError:
     the check only passed in the old kernel (the check itself defers its verdict in the
@@ -266,10 +274,10 @@ def passed_checks(
     items = []
     for function, evalue in errors.items():
         match = _NAME_ERROR.search(evalue)
-        if not match or function not in spec.NAMES:
+        if not match or function not in declared.names:
             continue
         name = match.group(1)
-        users = {function} | {n for n in spec.NAMES if function in spec.dependencies(n)}
+        users = _users(declared, function)
         for index, cell in _code_cells(nb):
             if index in flagged or not isinstance(cell.get("execution_count"), int):
                 continue
@@ -286,11 +294,11 @@ def passed_checks(
     return items
 
 
-def redefinitions(nb: nbformat.NotebookNode) -> list[StaleItem]:
+def redefinitions(nb: nbformat.NotebookNode, names: tuple[str, ...]) -> list[StaleItem]:
     """Graded functions defined in more than one cell; the grader sees the last one run."""
     items = []
     code = _code_cells(nb)
-    for name in spec.NAMES:
+    for name in names:
         where = _definers(nb, name)
         if len(where) < 2:
             continue
@@ -358,16 +366,21 @@ def drifted_outputs(nb: nbformat.NotebookNode, run: RunRecord) -> list[StaleItem
 
 
 def stale_state(
-    saved: nbformat.NotebookNode, run: RunRecord, name_errors: dict[str, str] | None = None
+    saved: nbformat.NotebookNode,
+    run: RunRecord,
+    name_errors: dict[str, str] | None = None,
+    declared: Assignment | None = None,
 ) -> tuple[StaleItem, ...]:
     """Every stale-state item, ordered by cell.
 
     `name_errors`: for graded functions whose call raised NameError, the error message.
+    `declared`: the assignment graded (the default one of grader.assignments when None).
     """
-    items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved)
-    items += missing_in_functions(saved, name_errors or {})
+    declared = declared or assignment()
+    items = out_of_order(saved) + fresh_errors(saved, run) + redefinitions(saved, declared.names)
+    items += missing_in_functions(saved, name_errors or {}, declared)
     flagged = {item.cell for item in items if item.kind == "fresh_error"}
-    items += passed_checks(saved, name_errors or {}, flagged)
+    items += passed_checks(saved, name_errors or {}, flagged, declared)
     explained = {item.cell for item in items if item.kind == "fresh_error"}
     items += [item for item in drifted_outputs(saved, run) if item.cell not in explained]
     return tuple(sorted(items, key=lambda item: (item.cell, item.kind)))

@@ -1,4 +1,4 @@
-"""The `grader` object of the student's notebook: `grader.check("lstm_forward")`.
+"""The `grader` object of the student's notebook: `grader.check("<function name>")`.
 
 Otter stays the host of the assignment (the master notebook, `otter assign`, `export()`,
 Gradescope), but a check's result is ours from its first line: otter's test runner would put
@@ -8,7 +8,7 @@ student's own kernel (data only, no solution code), and returns a `CheckResult` 
 itself (`grader.check_view`); everything else (`export`, `check_all`, ...) is otter's.
 
 Written for a live kernel, which the engine's messages are not: a function that is not defined
-yet, a near name (`rnn_cell_foward`), an unknown question, a global read instead of an
+yet, a near name (a typo of the function's), an unknown question, a global read instead of an
 argument, and what the student's functions print during a check are all told here.
 """
 
@@ -25,10 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import notebook_checks, spec, staleness
+from grader import notebook_checks, staleness
+from grader.assignments import assignment
 from grader.records import Finding, FunctionResult
+from grader.spec import Assignment
 
-NOTEBOOK = "rnn_lstm.ipynb"
+NOTEBOOK = assignment().notebook  # the default assignment's; a Notebook may name another
 SHOWN_LINES = 5
 MAX_LINE = 200
 
@@ -53,8 +55,8 @@ RAISED = "Called on the public input here, `{name}` raised {error}."
 GLOBAL_READ = (
     "`{function}` reads the global `{name}` ({kind}) instead of taking it from its arguments. "
     "It only sees whatever `{name}` happens to hold in this kernel, so on any other input it is "
-    "wrong{stale}. Take the value from the function's arguments (the `parameters` dictionary "
-    "or the cache) inside the function."
+    "wrong{stale}. Take the value from the function's arguments (the `{parameters}` dictionary "
+    "or the {cache}) inside the function."
 )
 GLOBAL_STALE = (
     ", and no cell of {notebook} as last saved defines `{name}`: after Restart & Run All "
@@ -138,8 +140,16 @@ class _FirstLines(io.TextIOBase):
         return Printed(self.lines, tuple(self.first))
 
 
-def _questions_near(name: str) -> str:
-    near = difflib.get_close_matches(name, spec.NAMES, n=1, cutoff=0.6)
+def _declared() -> Assignment:
+    """The assignment of the public case data beside the notebook, else the default one."""
+    try:
+        return notebook_checks.case_data("public").assignment
+    except notebook_checks.CheckUnavailable:
+        return assignment()
+
+
+def _questions_near(name: str, names: tuple[str, ...]) -> str:
+    near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f" (did you mean `{near[0]}`?)" if near else ""
 
 
@@ -219,7 +229,15 @@ def _globals_read(names: tuple[str, ...], env: dict, folder: Path) -> list[Findi
                 if isinstance(value, np.ndarray)
                 else (f"a {type(value).__name__}")
             )
-            text = GLOBAL_READ.format(function=function, name=name, kind=kind, stale=stale)
+            words = _declared().words
+            text = GLOBAL_READ.format(
+                function=function,
+                name=name,
+                kind=kind,
+                stale=stale,
+                parameters=words.parameters,
+                cache=words.cache,
+            )
             found.append(Finding("reads-global", text, name))
     return found
 
@@ -237,19 +255,22 @@ def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
     """Check the function `question` as defined in `env`, on the public cases."""
     folder = Path.cwd() if folder is None else folder
     passed_function = getattr(question, "__name__", None) if callable(question) else None
-    if passed_function in spec.NAMES:  # grader.check(rnn_cell_forward): meant by its name
+    declared = _declared()
+    if passed_function in declared.names:  # grader.check(<the function>): meant by its name
         outcome = check(passed_function, env, folder)
         note = Finding("question-by-name", BY_NAME.format(name=passed_function))
         return replace(outcome, notes=(note, *outcome.notes))
-    if not isinstance(question, str) or question not in spec.NAMES:
+    if not isinstance(question, str) or question not in declared.names:
         name = str(question)[:80]
         text = UNKNOWN_QUESTION.format(
-            name=name, near=_questions_near(name), names=", ".join(spec.NAMES)
+            name=name,
+            near=_questions_near(name, declared.names),
+            names=", ".join(declared.names),
         )
         return CheckResult(name, "unknown", notes=(Finding("unknown-question", text),))
-    fn = spec.function(question)
+    fn = declared.function(question)
     worth, total = notebook_checks.public_points(question)
-    needed = (question, *spec.dependencies(question))
+    needed = (question, *declared.dependencies(question))
     missing = _undefined(needed, env)
     if any(f.where == question for f in missing):
         return CheckResult(question, "missing", 0.0, worth, total, notes=tuple(missing))

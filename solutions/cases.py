@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import probe, spec
+from grader import probe
+from grader.assignments import rnn_lstm as spec
 from grader.compare import mismatches
 from grader.memory import overlapping
 from solutions import reference
@@ -241,16 +242,16 @@ def make_case(name, case_id, case_set, args, forward_args, *, edge=False):
     """One case of `name`: everything the diagnosis needs, computed by the reference."""
     fn_spec = spec.function(name)
     producer = None
-    if fn_spec.fed_by:
-        fwd_spec = spec.function(fn_spec.fed_by)
+    for fed_param, (fed_by, fed_output) in fn_spec.fed.items():  # one fed parameter here
+        fwd_spec = spec.function(fed_by)
         fwd_out = getattr(reference, fwd_spec.name)(*probe.snapshot(forward_args))
-        param = fn_spec.params.index(fn_spec.fed_param)
+        param = fn_spec.params.index(fed_param)
         args = list(args)
-        args[param] = probe.snapshot(fwd_out[fwd_spec.output_index(fn_spec.fed_output)])
+        args[param] = probe.snapshot(fwd_out[fwd_spec.output_index(fed_output)])
         producer = {
             "function": fwd_spec.name,
             "args": forward_args,
-            "output": fwd_spec.output_index(fn_spec.fed_output),
+            "output": fwd_spec.output_index(fed_output),
             "param": param,
         }
     result, calls = _record_callee_calls(fn_spec, args)
@@ -303,6 +304,7 @@ def build_set(case_set, settings=None, *, points):
     }
     return {
         "schema": SCHEMA,
+        "assignment": spec.ASSIGNMENT.name,
         "set": case_set,
         "settings": dict(settings or {}),
         "points": points,

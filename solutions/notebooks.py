@@ -8,7 +8,7 @@ import inspect
 
 import nbformat
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from solutions import reference
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 QUESTION_MARK = "# BEGIN QUESTION"
 END_QUESTION = "# END QUESTION"

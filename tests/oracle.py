@@ -8,7 +8,7 @@ import copy
 
 import numpy as np
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from solutions import reference
 from solutions.mistakes import build
 

@@ -16,7 +16,7 @@ from notebooks import notebook
 from otterrun import otter_run, per_question
 
 import grader
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 # ---------------------------------------------------------------------------------------------
 # Set 1: `@`, vstack, split gate weights, keyword calls, countdown loops, lists summed at the end,

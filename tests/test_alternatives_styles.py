@@ -11,7 +11,7 @@ import pytest
 from notebooks import notebook
 
 import grader
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 FIRST = {
     "rnn_cell_forward": """\

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from master_points import POINTS
 
-from grader import Limits, spec
+from grader import Limits
+from grader.assignments import rnn_lstm as spec
 from grader.batch import grade_batch
 from grader.records import FunctionResult, Report, RunRecord
 

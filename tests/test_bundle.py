@@ -6,7 +6,8 @@ from pathlib import Path
 
 import nbformat
 
-from grader import probe, spec
+from grader import probe
+from grader.assignments import rnn_lstm as spec
 from solutions import reference
 from solutions.build import function_body
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from grader.classreport import anonymised, class_report, class_summary
 from grader.records import Finding, FunctionResult, Report, RunRecord, StaleItem
 from grader.report import to_dict

@@ -22,7 +22,7 @@ import browser
 import pytest
 import yaml
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from grader.classroom import HIDDEN_FOLDER, REPORTER, workflow
 
 ROOT = Path(__file__).resolve().parents[1]

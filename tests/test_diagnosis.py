@@ -4,7 +4,8 @@ gives. The same code judges the kernel's records in the engine."""
 import numpy as np
 import pytest
 
-from grader import isolation, spec
+from grader import isolation
+from grader.assignments import rnn_lstm as spec
 from grader.diagnosis import judge
 from grader.scoring import function_result, with_blame
 from solutions import reference

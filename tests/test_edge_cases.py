@@ -17,7 +17,7 @@ from notebooks import notebook
 from report_schema import validate
 
 import grader
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from grader.casedata import counted
 from solutions import cases as case_build
 from solutions.mistakes import MISTAKES
@@ -185,4 +185,4 @@ def test_an_unexplained_edge_only_pass_points_at_the_carried_state(report):
     assert not [f for f in result.findings if f.code == "known-mistake"]
     (note,) = [f.message for f in result.findings if f.code == "edge-only"]
     assert "nothing is carried from one time step to the next" in note
-    assert "look at what one step hands to the next" in note
+    assert "look at what one time step hands to the next" in note

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from grader.batch import MARGIN_SECONDS, STARTUP_SECONDS
 from grader.gradebook import gradebook_row, slugs
 from grader.sources import expand, result_key

@@ -59,7 +59,8 @@ from attacks.corpus import TOTAL
 from otterrun import per_question
 
 import grader
-from grader import sandbox, spec
+from grader import sandbox
+from grader.assignments import rnn_lstm as spec
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -15,7 +15,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 from solutions import reference as ref
 from solutions.mistakes import MISTAKES, Mistake, build
 

@@ -21,7 +21,8 @@ from notebooks import notebook
 from otterrun import otter_run, per_question
 from report_schema import validate
 
-from grader import notebook_checks, spec
+from grader import notebook_checks
+from grader.assignments import rnn_lstm as spec
 from grader.policy import DEDUCTION
 from solutions import reference
 from solutions.build import MASTER, build

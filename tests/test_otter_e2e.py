@@ -8,7 +8,7 @@ import pytest
 from master_points import POINTS
 from otterrun import otter_run, per_question
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,8 @@ from otter.test_files import GradingResults
 from otter.test_files.exception_test import ExceptionTestFile
 from otterrun import otter_run, per_question
 
-from grader import ConfigError, check_submission, spec
+from grader import ConfigError, check_submission
+from grader.assignments import rnn_lstm as spec
 from grader.otter_plugin import PluginConfig, RootCausePlugin
 from grader.report import function_text
 

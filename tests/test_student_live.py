@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 from notebooks import function_cell, notebook, reference_source
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 PRINTS_PER_CALL = 3
 

@@ -15,7 +15,7 @@ REFUSED, which the tests report as a failure.
 
 from __future__ import annotations
 
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 DAEMON_SECONDS = 90  # how long a planted daemon keeps working if nothing kills it
 SEARCH_SECONDS = 3.0  # how long a file-system search may take inside one cell

@@ -19,7 +19,8 @@ import nbformat
 from master_points import PUBLIC_TOTAL, TOTAL
 
 from attacks import code, persistence, processes, reading, records, resources, writing
-from grader import Limits, sandbox, spec
+from grader import Limits, sandbox
+from grader.assignments import rnn_lstm as spec
 from grader.execution import RECORD_MIME
 from solutions.mistakes import MISTAKES
 from solutions.notebooks import function_cell, notebook, reference_source

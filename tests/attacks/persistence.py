@@ -4,7 +4,7 @@ start-up files in every home."""
 from __future__ import annotations
 
 from attacks.code import NOT_AS_ROOT, fill
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 PERSIST_INSTALL = (
     NOT_AS_ROOT

@@ -4,7 +4,7 @@ call from them."""
 from __future__ import annotations
 
 from attacks.code import CODEC, SEARCH_SECONDS, fill
-from grader import spec
+from grader.assignments import rnn_lstm as spec
 
 CHEAT = """\
 _FOUND, _SOURCES = {}, []
