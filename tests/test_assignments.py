@@ -119,5 +119,5 @@ def test_case_data_of_an_unknown_or_another_assignment_is_refused(tmp_path):
 def test_the_build_records_the_assignment_in_every_case_file(built):
     """The case files of the build name the assignment they were built for."""
     for case_set in ("public", "hidden"):
-        raw = json.loads((built["cases"] / f"{case_set}_cases.json").read_text(encoding="utf-8"))
-        assert raw["assignment"] == "rnn_lstm"
+        text = (built["cases"] / f"{case_set}_cases.json").read_text(encoding="utf-8")
+        assert probe.decode(json.loads(text))["assignment"] == "rnn_lstm"
