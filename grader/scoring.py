@@ -242,7 +242,7 @@ def _mutation(fn: spec.Function, name: str) -> Finding:
     param = re.match(r"[A-Za-z_]\w*", place)
     param = param.group(0) if param else place
     producer, output = fn.fed.get(param, (None, None))
-    if producer and output == fn.related(producer).cache:  # a step function's own cache
+    if output is not None and output == fn.related(producer).cache:  # a step's own cache
         words = quoted(describe(fn.related(producer), output, place[len(param) :])[0])
     else:
         words = quoted(place)

@@ -95,7 +95,8 @@ class Function:
     calls: assignment functions it should call; replaced by replay stubs in isolation.
     fed: {parameter: (function, output)}: the parameters that, when the function runs as
         written, are an output of another assignment function (backward passes take their
-        caches from the forward pass).
+        caches from the forward pass); output None: the whole returned value. The case builder
+        (solutions/cases.py) and the probe's producer record handle one fed parameter so far.
     loop: for a function that calls its step function once per position, that loop.
     cache: the output that is the function's cache, whose entries `cache_layout` names;
         `passthrough` names the entries that are the very argument objects it received.
@@ -111,7 +112,7 @@ class Function:
     outputs: tuple[str, ...]
     returns: str
     calls: tuple[str, ...] = ()
-    fed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    fed: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     loop: Loop | None = None
     cache: str | None = None
     cache_layout: tuple[str, ...] = ()

@@ -124,8 +124,10 @@ def installable(folder: Path) -> Path:
     shutil.copytree(
         PACKAGE, folder / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "data")
     )
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = config["project"]
     dependencies = ", ".join(f'"{d}"' for d in project["dependencies"])
+    packages = ", ".join(f'"{p}"' for p in config["tool"]["setuptools"]["packages"])
     (folder / "pyproject.toml").write_text(
         "[build-system]\n"
         'requires = ["setuptools>=68"]\n'
@@ -136,7 +138,7 @@ def installable(folder: Path) -> Path:
         f'requires-python = "{project["requires-python"]}"\n'
         f"dependencies = [{dependencies}]\n\n"
         "[tool.setuptools]\n"
-        'packages = ["grader"]\n',
+        f"packages = [{packages}]\n",
         encoding="utf-8",
     )
     return folder
