@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.probe import Opaque
+from grader.spec import Loop
 
 RTOL = 1e-6
 ATOL = 1e-8
@@ -22,7 +23,7 @@ class Mismatch:
     """One place where a value differs.
 
     path: where inside the compared value, as index steps ("[3][0][2][3]", "['dW']").
-    steps: for arrays with a time axis, the time steps whose slices differ.
+    steps: for arrays with a loop axis, the loop positions whose slices differ.
     """
 
     path: str
@@ -55,8 +56,11 @@ def close(got, expected) -> bool:
     return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=False))
 
 
-def array_mismatch(got, expected, path: str = "", time_axis: int | None = None) -> Mismatch | None:
-    """How `got` differs from the expected array, or None when it matches."""
+def array_mismatch(
+    got, expected, path: str = "", time_axis: int | None = None, loop: Loop | None = None
+) -> Mismatch | None:
+    """How `got` differs from the expected array, or None when it matches. With `time_axis`,
+    the loop positions that differ are named in `loop`'s words (a time loop's by default)."""
     if not isinstance(got, (np.ndarray, np.generic)):
         if isinstance(got, (list, tuple)) or _as_float_array(got) is None:
             return Mismatch(
@@ -90,7 +94,12 @@ def array_mismatch(got, expected, path: str = "", time_axis: int | None = None) 
         other = tuple(i for i in range(a.ndim) if i != time_axis)
         steps = tuple(int(t) for t in np.nonzero(bad.any(axis=other))[0])
         n = a.shape[time_axis]
-        where = " at every time step" if len(steps) == n else f" at time step(s) {_steps(steps)}"
+        loop = loop or Loop()
+        where = (
+            f" at every {loop.unit}"
+            if len(steps) == n
+            else f" at {loop.unit}(s) {_steps(steps, loop)}"
+        )
     return Mismatch(
         path,
         f"has the right shape {a.shape} but {count} / {total} values differ{where} "
@@ -99,11 +108,13 @@ def array_mismatch(got, expected, path: str = "", time_axis: int | None = None) 
     )
 
 
-def _steps(steps: tuple[int, ...]) -> str:
-    return ", ".join(f"t = {t}" for t in steps[:8]) + (" …" if len(steps) > 8 else "")
+def _steps(steps: tuple[int, ...], loop: Loop) -> str:
+    return loop.listed(steps[:8]) + (" …" if len(steps) > 8 else "")
 
 
-def mismatches(got, expected, path: str = "", time_axis: int | None = None) -> list[Mismatch]:
+def mismatches(
+    got, expected, path: str = "", time_axis: int | None = None, loop: Loop | None = None
+) -> list[Mismatch]:
     """Every place where nested `got` differs from `expected` (tuples, lists, dicts, arrays)."""
     if isinstance(expected, tuple | list):
         kind = "tuple" if isinstance(expected, tuple) else "list"
@@ -136,7 +147,7 @@ def mismatches(got, expected, path: str = "", time_axis: int | None = None) -> l
             found += mismatches(got[k], e, f"{path}[{k!r}]")
         return found
     if isinstance(expected, np.ndarray | np.generic | float | int):
-        found = array_mismatch(got, expected, path, time_axis)
+        found = array_mismatch(got, expected, path, time_axis, loop)
         return [found] if found else []
     if isinstance(got, np.ndarray) or not _plain_equal(got, expected):
         return [Mismatch(path, f"is {_short(got)}, expected {_short(expected)}")]

@@ -110,7 +110,7 @@ def _kind(value) -> str:
 def output_mismatches(fn: spec.Function, got: dict, expected: dict) -> list[tuple[str, Mismatch]]:
     found = []
     for name in fn.outputs:
-        for m in mismatches(got[name], expected[name], "", fn.time_axis.get(name)):
+        for m in mismatches(got[name], expected[name], "", fn.time_axis.get(name), fn.loop):
             found.append((name, m))
     return found
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from grader.compare import array_mismatch, mismatches
+from grader.spec import Loop
 
 
 def test_shape_is_reported_first_and_alone():
@@ -20,6 +21,19 @@ def test_value_differences_count_and_locate_time_steps():
     assert "6 / 24 values differ at time step(s) t = 2" in m.message
     assert "max abs diff 0.5" in m.message and "rtol=" in m.message
     assert m.steps == (2,)
+
+
+def test_loop_positions_are_named_in_the_loops_own_words():
+    """An assignment whose loop walks frames names them its way, not as time steps."""
+    expected = np.ones((2, 3, 4))
+    got = expected.copy()
+    got[:, :, 1] += 1.0
+    got[:, :, 3] += 1.0
+    frames = Loop(unit="frame", position="frame {}")
+    m = array_mismatch(got, expected, "a", time_axis=2, loop=frames)
+    assert "12 / 24 values differ at frame(s) frame 1, frame 3 (" in m.message
+    got[:] += 1.0
+    assert "differ at every frame (" in mismatches(got, expected, "", 2, frames)[0].message
 
 
 def test_zero_expected_values_do_not_give_absurd_relative_errors():
