@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader.assignments import assignment
+from grader.assignments import REGISTRY
 from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
@@ -26,7 +26,8 @@ from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
 DEFAULT_CASES = Path("dist")
 
 
-def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
+def _cases(folder: str | None, name: str | None = None) -> tuple[CaseData, list[str]]:
+    """The case data in `folder`, of the assignment the files name (`name` checks it)."""
     folders = [Path(folder)] if folder else [DEFAULT_CASES]
     files = find_case_files(*folders)
     sets = [f.name.split("_")[0] for f in files]
@@ -40,7 +41,7 @@ def _cases(folder: str | None) -> tuple[CaseData, list[str]]:
         raise CaseDataError(
             f"no case data in {folders[0]} or in the grader package; run `python -m grader build`"
         )
-    return load(*files), notes
+    return load(*files, assignment=name), notes
 
 
 def _limits(args) -> Limits:
@@ -50,9 +51,15 @@ def _limits(args) -> Limits:
 
 
 def cmd_check(args) -> int:
-    cases, notes = _cases(args.cases)
+    cases, notes = _cases(args.cases, args.assignment)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+    names = cases.assignment.names
+    if args.require and args.require not in names:
+        raise CaseDataError(
+            f"--require {args.require}: the assignment {cases.assignment.name} has no such "
+            f"function; its functions: {', '.join(names)}"
+        )
     report = check_submission(args.submission, cases, _limits(args))
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
@@ -70,7 +77,7 @@ def cmd_batch(args) -> int:
         "SOURCES... --out DIR` (resumable, with a gradebook and a class report).",
         file=sys.stderr,
     )
-    cases, notes = _cases(args.cases)
+    cases, notes = _cases(args.cases, args.assignment)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     names = report_names(args.submissions)
@@ -100,7 +107,7 @@ def cmd_batch(args) -> int:
 def cmd_grade(args) -> int:
     from grader.grade import grade_sources
 
-    cases, notes = _cases(args.cases)
+    cases, notes = _cases(args.cases, args.assignment)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return grade_sources(
@@ -129,14 +136,20 @@ def cmd_build(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m grader", description="Root-cause grading of RNN/LSTM notebooks."
+        prog="python -m grader", description="Root-cause grading of step-by-step NumPy notebooks."
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    def limits(sp):
+    def limits(sp, named: bool = True):
         sp.add_argument(
             "--cases", help="folder with public_cases.json / hidden_cases.json (default: dist/)"
         )
+        if named:  # the Classroom job grades the notebook of its template: no choice
+            sp.add_argument(
+                "--assignment",
+                choices=sorted(REGISTRY),
+                help="the assignment to grade as (default: the one the case files name)",
+            )
         sp.add_argument(
             "--cell-seconds",
             type=float,
@@ -174,7 +187,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
     check.add_argument(
         "--require",
-        choices=assignment().names,
+        metavar="FUNCTION",
         help="exit with status 1 unless this function passes (for CI and GitHub Classroom)",
     )
     limits(check)
@@ -222,7 +235,7 @@ def parser() -> argparse.ArgumentParser:
         "--output-env", help="append one RUNNER=base64 line per function here ($GITHUB_OUTPUT)"
     )
     classroom.add_argument("--summary", help="append the Markdown diagnosis here")
-    limits(classroom)
+    limits(classroom, named=False)
     classroom.set_defaults(run=cmd_classroom)
 
     build = sub.add_parser("build", help="build case data, student notebook and autograder")

@@ -88,6 +88,29 @@ def test_require_sets_the_exit_status(built):
     assert (ok.returncode, bad.returncode) == (0, 1)
 
 
+def test_require_and_assignment_are_checked_against_the_case_data(built):
+    """--require names a function of the assignment the case files are for, else exit 2 with
+    the list, before any kernel starts; --assignment must match what the files name."""
+    example = str(EXAMPLES / "correct.ipynb")
+    base = [sys.executable, "-m", "grader", "check", example, "--cases", str(built["cases"])]
+    typo = subprocess.run(
+        [*base, "--require", "rnn_foward"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert "--require rnn_foward: the assignment rnn_lstm has no such function" in typo.stderr
+    assert "rnn_cell_forward, rnn_forward," in typo.stderr
+    named = subprocess.run(
+        [*base, "--assignment", "rnn_lstm", "--require", "rnn_forward"],
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert named.returncode == 0
+    unknown = subprocess.run(
+        [*base, "--assignment", "nope"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert unknown.returncode == 2 and "invalid choice: 'nope'" in unknown.stderr
+
+
 def test_batch_keeps_submissions_with_the_same_file_name(built, tmp_path):
     """Two students' files with one name get two reports (checked two at a time)."""
     subs = []
