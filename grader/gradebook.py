@@ -9,21 +9,13 @@ import csv
 import io
 import re
 
-from grader.assignments import assignment
 from grader.records import Report
 
 GRADEBOOK = "gradebook.csv"
-COLUMNS = [
-    "submission",
-    "total",
-    "max_score",
-    *assignment().names,  # the default assignment's functions
-    "run",
-    "status",
-    "root_causes",
-    "stale_items",
-    "report",
-]
+FIRST_COLUMNS = ["submission", "total", "max_score"]
+LAST_COLUMNS = ["run", "status", "root_causes", "stale_items", "report"]
+"""Between them, a column per graded function, in the order the reports list them (the
+assignment's declaration order): the gradebook needs no declaration of its own."""
 PAGE = (
     "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{title}</title></head>"
     "<body>{body}</body></html>\n"
@@ -64,11 +56,8 @@ def feedback_html(report: Report) -> str:
 def root_causes(report: dict) -> list[str]:
     """The functions blamed for what fails in a report's JSON contract, root causes first."""
     found: list[str] = []
-    functions = report.get("functions", {})
-    names = assignment().names
-    for name in [*names, *sorted(set(functions) - set(names))]:  # the declaration's order
-        result = functions.get(name)
-        if result is None or result.get("status") == "pass":
+    for result in report.get("functions", {}).values():  # the declaration's order
+        if result.get("status") == "pass":
             continue
         for name in result.get("blame") or []:
             if name not in found:
@@ -92,13 +81,21 @@ def gradebook_row(identifier: str, status: str, report: dict | None, report_file
         "stale_items": len(report.get("run", {}).get("stale", [])),
         "report": report_file,
     }
-    row.update({fn: functions[fn]["score"] for fn in assignment().names if fn in functions})
+    row.update({fn: result["score"] for fn, result in functions.items()})
     return row
+
+
+def columns(rows: list[dict]) -> list[str]:
+    """The gradebook's columns: the functions are those the rows' reports have, first seen
+    first (every report of a course lists the same ones, in its assignment's order)."""
+    fixed = {*FIRST_COLUMNS, *LAST_COLUMNS}
+    functions = dict.fromkeys(k for row in rows for k in row if k not in fixed)
+    return [*FIRST_COLUMNS, *functions, *LAST_COLUMNS]
 
 
 def gradebook_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="")
+    writer = csv.DictWriter(buffer, fieldnames=columns(rows), restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
