@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-
 TOP_MISTAKES = 12
 MAX_EXAMPLE = 300
 NOT_DIAGNOSES = {"not-graded"}  # a submission not graded says so in every function
