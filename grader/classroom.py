@@ -55,9 +55,14 @@ def _private_checkout(repository: str) -> str:
 
 
 def workflow(
-    notebook: str, sandbox_requirements: tuple[str, ...] = (), hidden_repository: str | None = None
+    notebook: str,
+    sandbox_requirements: tuple[str, ...] = (),
+    hidden_repository: str | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> str:
     """The text of .github/workflows/classroom.yml for a repository holding `notebook`.
+
+    names: the graded functions, one reporter runner each (default: the default assignment's).
 
     sandbox_requirements: what to install besides requirements.txt for the grader's sandbox.
     hidden_repository: "owner/name" of a private repository with hidden_cases.json (and the
@@ -67,12 +72,13 @@ def workflow(
     extra = "".join(f' "{r}"' for r in sandbox_requirements)
     install = f"python -m pip install --quiet -r requirements.txt{extra}"
     hidden = _private_checkout(hidden_repository) if hidden_repository else ""
+    names = names or assignment().names
     env = "\n".join(
         f"        {runner(name).upper()}_RESULTS: "
         f"${{{{ steps.{GRADE_STEP}.outputs.{runner(name)} }}}}"
-        for name in assignment().names
+        for name in names
     )
-    runners = ",".join(runner(name) for name in assignment().names)
+    runners = ",".join(runner(name) for name in names)
     return f"""name: Autograding Tests
 on:
   - push

@@ -29,7 +29,6 @@ import re
 import sys
 from pathlib import Path
 
-from grader.assignments import assignment
 from grader.casedata import CaseData, Points, counted, find_case_files, load
 from grader.classroom import runner
 from grader.errors import CaseDataError
@@ -118,11 +117,9 @@ def encode(result: dict) -> str:
 
 def runner_outputs(report: Report) -> dict[str, str]:
     """{runner: encoded result} for every function, in the declaration's order."""
-    by_name = {f.name: f for f in report.functions}
     return {
-        runner(name): encode(runner_result(by_name[name], report.submission))
-        for name in assignment().names
-        if name in by_name
+        runner(result.name): encode(runner_result(result, report.submission))
+        for result in report.functions
     }
 
 
