@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader import spec
+from grader import sandbox, spec
 from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
@@ -50,10 +50,13 @@ def _limits(args) -> Limits:
 
 
 def cmd_check(args) -> int:
+    limits = _limits(args)
+    if limits.containment.mode is not Mode.OFF:
+        sandbox.prefetch(limits.containment)  # checked while the case data loads
     cases, notes = _cases(args.cases)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    report = check_submission(args.submission, cases, _limits(args))
+    report = check_submission(args.submission, cases, limits)
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")
