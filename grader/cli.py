@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader import sandbox
 from grader.assignments import REGISTRY
 from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
@@ -51,6 +52,9 @@ def _limits(args) -> Limits:
 
 
 def cmd_check(args) -> int:
+    limits = _limits(args)
+    if limits.containment.mode is not Mode.OFF:
+        sandbox.prefetch(limits.containment)  # checked while the case data loads
     cases, notes = _cases(args.cases, args.assignment)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
@@ -60,7 +64,7 @@ def cmd_check(args) -> int:
             f"--require {args.require}: the assignment {cases.assignment.name} has no such "
             f"function; its functions: {', '.join(names)}"
         )
-    report = check_submission(args.submission, cases, _limits(args))
+    report = check_submission(args.submission, cases, limits)
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")

@@ -41,6 +41,27 @@ MAX_RECORDS = 2  # record outputs kept per request: one is right, a second shows
 RECORD_MIME = "application/vnd.rnn-grader.record+json"
 WATCH_INTERVAL = 0.05  # how often the probe watchdog looks at the time of the last record
 
+# The kernel's entry point: ipykernel_launcher's (the working folder leaves sys.path while
+# ipykernel loads), less three costs of an interactive kernel that grading never uses. The
+# debugger: importing debugpy at start-up (about 50 ms; `import debugpy` still works in a cell).
+# Its name for each cell's code, a pure-Python hash of the whole source (about 0.15 s for one
+# 400 kB probe batch): the same 32-bit name comes from zlib's crc32. The input history in
+# SQLite (KERNEL_OPTIONS): every cell, probe batches included, written to a database under the
+# kernel's home that nothing reads.
+KERNEL_MAIN = """\
+import sys
+if sys.path and sys.path[0] in ("", __import__("os").getcwd()):
+    del sys.path[0]
+sys.modules["debugpy"] = None
+import ipykernel.debugger
+del sys.modules["debugpy"]
+import zlib, ipykernel.compiler
+ipykernel.compiler.murmur2_x86 = lambda data, seed: zlib.crc32(data.encode("utf8"), seed)
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -167,7 +188,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.context = context
 
     def format_kernel_cmd(self, extra_arguments=None):
-        argv = ["-m", "ipykernel_launcher", "-f", self.connection_file]
+        argv = ["-c", KERNEL_MAIN, "-f", self.connection_file, *KERNEL_OPTIONS]
         if self.bwrap is None:
             return sandbox.unwrapped(argv, self.seed, self.scratch, self.containment)
         return sandbox.wrap(argv, self.seed, self.channel, self.containment, self.bwrap)
@@ -409,12 +430,18 @@ def fresh_kernel(
             shutdown_kernel="immediate",
             resources={"metadata": {"path": str(scratch)}},
         )
-        session = None
-        with client.setup_kernel():
-            session = KernelSession(client, km, limits, budget)
-            try:
-                yield session
-            finally:
-                session.kill()
+        # cleanup_kc: nbclient stops the client's channels (their heartbeat thread), reaps the
+        # kernel's process and removes its connection files only when asked, as the kernel
+        # manager is ours; without it every submission a worker grades leaves a thread, a
+        # zombie and the ZeroMQ context's threads and sockets behind
+        try:
+            with client.setup_kernel(cleanup_kc=True):
+                session = KernelSession(client, km, limits, budget)
+                try:
+                    yield session
+                finally:
+                    session.kill()
+        finally:
+            km.context.destroy(linger=0)
     finally:
         shutil.rmtree(top, ignore_errors=True)

@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,9 +288,24 @@ def fallback_uid() -> int | None:
     return uid if done.returncode == 0 else None
 
 
-@functools.lru_cache(maxsize=4)
+_PROBING = threading.Lock()
+
+
 def availability(limits: Containment = Containment()) -> str | None:
-    """None when the sandbox starts here, else the reason it does not (checked once)."""
+    """None when the sandbox starts here, else the reason it does not (checked once per
+    process; a caller that comes while `prefetch`'s check runs waits for its answer)."""
+    with _PROBING:
+        return _availability(limits)
+
+
+def prefetch(limits: Containment = Containment()) -> None:
+    """Start checking `availability` in the background (a sandbox started to run one line
+    of Python, about 0.15 s), so that a command can load its case data meanwhile."""
+    threading.Thread(target=availability, args=(limits,), name="sandbox check", daemon=True).start()
+
+
+@functools.lru_cache(maxsize=4)
+def _availability(limits: Containment) -> str | None:
     if not sys.platform.startswith("linux"):
         return f"bubblewrap needs Linux; this is {sys.platform}"
     bwrap = bwrap_path()

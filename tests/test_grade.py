@@ -329,9 +329,7 @@ def test_a_local_worker_killed_mid_run_costs_nothing(built, tmp_path):
     )
     try:
         _wait_for_results(killed, 1, run, _bound(8, 2))
-        workers = [p for p in _children(run.pid) if _descendants(p)]
-        assert workers, "no worker with a kernel found"
-        os.kill(workers[0], signal.SIGKILL)
+        os.kill(_grading_worker(run, 60), signal.SIGKILL)
         _, err = run.communicate(timeout=_bound(8, 2))
     finally:
         run.kill()
@@ -339,6 +337,19 @@ def test_a_local_worker_killed_mid_run_costs_nothing(built, tmp_path):
     _grade(sources, calm, built["cases"], "--workers", "2", jobs=8)
     assert _same_tree(killed, calm) == []
     assert all(r["status"] == "graded" for r in _rows(killed).values())
+
+
+def _grading_worker(run, seconds: float) -> int:
+    """A worker of `run` that has a kernel now (between two submissions a worker has none:
+    its last kernel is reaped before the next one starts)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert run.poll() is None, "the run ended before a worker could be killed"
+        workers = [p for p in _children(run.pid) if _descendants(p)]
+        if workers:
+            return workers[0]
+        assert time.monotonic() < deadline, f"no worker with a kernel found in {seconds:g} s"
+        time.sleep(0.02)
 
 
 def _children(pid: int) -> list[int]:

@@ -227,3 +227,33 @@ def test_kernel_files_hold_no_expected_values(available, cases, tmp_path):
             assert case.expected == {} and case.calls == {} and case.intermediates == {}
             if case.producer:
                 assert case.args[case.producer["param"]] is None, name
+
+
+def _zombie_children() -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] == "Z" and int(fields[1]) == os.getpid():
+                found.append(int(entry))
+    return found
+
+
+def test_a_finished_kernel_leaves_no_thread_socket_or_zombie(available):
+    """When a kernel ends, its client's channels (the heartbeat thread), its ZeroMQ context
+    (threads and sockets) and its process are all released: a worker grading hundreds of
+    submissions one after another keeps the same threads and files open after each."""
+    import threading
+
+    run("print('warm-up')")  # the first kernel of a process loads what later ones reuse
+    threads = {t.ident for t in threading.enumerate()}
+    tasks, files = len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd"))
+    for _ in range(2):
+        assert run("print('ok')").startswith("ok")
+    assert [t.name for t in threading.enumerate() if t.ident not in threads] == []
+    assert len(os.listdir("/proc/self/task")) <= tasks
+    assert len(os.listdir("/proc/self/fd")) <= files
+    assert _zombie_children() == []

@@ -157,3 +157,24 @@ def test_check_tells_what_the_engine_tells_on_the_public_case(view_bug, built, t
         for finding in engine.findings:
             assert finding.message in text, f"{name}: {finding.message}"
         assert (engine.correct_in_isolation is True) == text.startswith("PASS")
+
+
+def test_grader_student_imports_without_the_engine():
+    """The notebook's set-up cell (`import grader.student`) loads none of the engine's own
+    stages (pipeline, intake, batch, CLI): the package's names load when first used, and
+    `from grader import check_submission, Report` still gives the engine's."""
+    import subprocess
+    import sys
+
+    engine = ("grader.pipeline", "grader.intake", "grader.batch", "grader.cli", "grader.bundle")
+    code = (
+        "import sys, grader.student\n"
+        f"print([m for m in {engine!r} if m in sys.modules])\n"
+        "from grader import check_submission, Report\n"
+        "print(check_submission.__module__, Report.__module__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "grader.pipeline grader.records"]
