@@ -332,8 +332,14 @@ def test_setup_fails_once_without_otter(built, student_nb, tmp_path):
     folder = _student_folder(built, tmp_path)
     no_otter = tmp_path / "no-otter"
     no_otter.mkdir()
-    (no_otter / "otter.py").write_text(
-        'raise ModuleNotFoundError("No module named \'otter\'", name="otter")\n'
+    # the kernel's interpreter finds no otter: a finder ahead of the others says so
+    (no_otter / "sitecustomize.py").write_text(
+        "import sys\n\n\n"
+        "class NoOtter:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.partition('.')[0] == 'otter':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n\n\n"
+        "sys.meta_path.insert(0, NoOtter())\n"
     )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PYTHONPATH", str(no_otter))
