@@ -11,6 +11,7 @@ python -m grader classroom NOTEBOOK [--cases DIR] [--hidden-cases DIR] [--output
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -255,3 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     except CaseDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to write
+        # the interpreter's last flush at exit would raise again; point stdout at nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +126,22 @@ def test_batch_keeps_submissions_with_the_same_file_name(built, tmp_path):
     assert [r["submission"] for r in rows] == subs
     assert [r["report"] for r in rows] == ["rnn_lstm.json", "bob-rnn_lstm.json"]
     assert all(float(r["score"]) == 14 for r in rows)
+
+
+def test_a_reader_that_went_away_gets_no_traceback(built):
+    """`check ... | head -c 0`: stdout is a pipe whose reader is gone before anything is
+    written; the command ends with status 1 and says nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # closed before the command starts: every write to stdout fails
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", "check", str(EXAMPLES / "not-a-notebook.ipynb")]
+            + ["--cases", str(built["cases"])],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
