@@ -1,6 +1,8 @@
 """A real Dask cluster on 127.0.0.1 for tests and benchmarks: a scheduler and N workers, each a
 process of its own (started with the `dask` command beside this Python), torn down with every
-process they started however the `with` block ends.
+process they started however the `with` block ends; if the test process itself is killed, the
+scheduler and the nannies get SIGKILL from the kernel (PR_SET_PDEATHSIG) and the workers end
+when they lose the scheduler (--death-timeout).
 
     with local_cluster(2) as cluster:
         cluster.address              tcp://127.0.0.1:PORT
@@ -50,6 +52,15 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the test process dies, however it dies (a test
+    run killed by a timeout would otherwise leave the cluster running, in its own session)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _stop(process: subprocess.Popen) -> None:
     """SIGTERM the process group, then SIGKILL it after STOP_SECONDS."""
     for sig, wait in ((signal.SIGTERM, STOP_SECONDS), (signal.SIGKILL, STOP_SECONDS)):
@@ -85,6 +96,7 @@ def local_cluster(workers: int = 2, log_dir: Path | None = None) -> Iterator[Clu
                 env=env,
                 cwd=tmp,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             log.close()
             processes.append(process)
