@@ -86,6 +86,14 @@ def counted(outcomes: list[tuple[bool, bool]]) -> tuple[int, int]:
     return max(0, sum(regular) - edge_failed), len(regular)
 
 
+def counted_by_set(cases) -> dict[str, tuple[int, int]]:
+    """(passed, total) per case set, by `counted`, for case results (`set`, `passed`, `edge`)."""
+    outcomes: dict[str, list[tuple[bool, bool]]] = {}
+    for case in cases:
+        outcomes.setdefault(case.set, []).append((case.passed, case.edge))
+    return {case_set: counted(found) for case_set, found in outcomes.items()}
+
+
 def _points(raw: dict, path: Path, names: tuple[str, ...]) -> dict[str, Points]:
     """The points table of one case file, checked: a number per set for every function."""
     table = raw.get("points")

@@ -29,7 +29,7 @@ import re
 import sys
 from pathlib import Path
 
-from grader.casedata import CaseData, Points, counted, find_case_files, load
+from grader.casedata import CaseData, Points, counted_by_set, find_case_files, load
 from grader.classroom import runner
 from grader.errors import CaseDataError
 from grader.execution import Limits
@@ -53,10 +53,11 @@ def _cut(text: str, limit: int = MAX_MESSAGE) -> str:
 def _set_shares(result: FunctionResult) -> dict[str, tuple[bool, float]]:
     """Per case set graded: whether all its cases passed, and its share of the score."""
     points = Points(result.max_score, dict(result.set_points))
-    outcomes: dict[str, list[tuple[bool, bool]]] = {}
+    outcomes: dict[str, list[bool]] = {}
     for case in result.cases:
-        outcomes.setdefault(case.set, []).append((case.passed, case.edge))
-    raw = {s: points.earned({s: counted(ok)}) for s, ok in outcomes.items()}
+        outcomes.setdefault(case.set, []).append(case.passed)
+    counts = counted_by_set(result.cases)
+    raw = {s: points.earned({s: counts[s]}) for s in outcomes}
     weights = {s: points.by_set.get(s, 0.0) for s in outcomes}
     total_weight = sum(weights.values())
     # each set alone would earn as if it were all there is; weigh them as the whole score does
@@ -66,7 +67,7 @@ def _set_shares(result: FunctionResult) -> dict[str, tuple[bool, float]]:
         raw = {s: raw[s] * len(outcomes[s]) / len(result.cases) for s in raw}
     earned = sum(raw.values())
     scale = result.score / earned if earned else 0.0  # a policy deduction scales every share
-    return {s: (all(p for p, _ in ok), raw[s] * scale) for s, ok in outcomes.items()}
+    return {s: (all(ok), raw[s] * scale) for s, ok in outcomes.items()}
 
 
 def runner_result(result: FunctionResult, notebook: str) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from grader import spec
-from grader.casedata import Case, CaseData, counted
+from grader.casedata import Case, CaseData, counted_by_set
 from grader.diagnosis import CaseVerdict
 from grader.fingerprints import mistake_findings
 from grader.names import undefined_message
@@ -335,8 +335,7 @@ def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> 
     if total == 0:
         findings = [Finding("no-cases", f"No case data for {name}; it was not graded.")]
     points = cases.points_of(name)  # the master notebook's, through the build's case data
-    by_set = {c.set: [(c2.passed, c2.edge) for c2 in per_case if c2.set == c.set] for c in per_case}
-    score = points.earned({s: counted(ok) for s, ok in by_set.items()})
+    score = points.earned(counted_by_set(per_case))
     penalty = 0.0
     if mutated and policy is MutationPolicy.DEDUCT:
         penalty = round(score * DEDUCTION, 6)
