@@ -1,8 +1,9 @@
 """Grading many submissions so that no submission can stop, hang or lose the batch.
 
 The design: a pool of at most `jobs` worker processes (multiprocessing, "spawn"), each given
-the case data once when it starts and then one submission at a time, so imports, case data and
-otter's classes are loaded once per worker, not once per submission. The parent waits on every
+the case data once when it starts and then one submission at a time, so imports and case data are
+loaded once per worker, not once per submission (otter's classes, for the Gradescope files, only
+in the parent). The parent waits on every
 worker's exit sentinel and answer pipe with a deadline per job, so it always knows which
 submission a dead or late worker was grading.
 - Each worker starts its own session: a signal a kernel sends to its parent's process group
@@ -50,9 +51,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import otter_tests
 from grader.assignments import assignment
 from grader.casedata import CaseData
-from grader.execution import Limits
+from grader.execution import Limits, keep_kernels_warm, tidy_kernels
 from grader.pipeline import INTERNAL_ERROR, _ungraded, check_submission
 from grader.records import Finding, Report, RunRecord
 from grader.report import render_text, to_dict
@@ -388,6 +390,7 @@ def _work(writer, jobs, grade_one: GradeOne, cases, limits, parent: int) -> None
     """In the worker: leave the batch's session, then grade each job it is given and send
     the answer, until the batch closes the job pipe."""
     _detach(parent)
+    keep_kernels_warm()
     out = writer.fileno()
     while True:
         try:
@@ -396,7 +399,7 @@ def _work(writer, jobs, grade_one: GradeOne, cases, limits, parent: int) -> None
             return
         os.write(out, STARTED)
         try:
-            data = json.dumps({"ok": True, **_rendered(grade_one(job, cases, limits))})
+            data = json.dumps({"ok": True, **_answer(grade_one(job, cases, limits))})
         except Exception as exc:  # whatever grade_one raises becomes that submission's record
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
             data = json.dumps({"ok": False, "error": error})
@@ -405,6 +408,7 @@ def _work(writer, jobs, grade_one: GradeOne, cases, limits, parent: int) -> None
         while view:
             view = view[os.write(out, view) :]
         del data, body, view
+        tidy_kernels()  # after the answer: the batch records it meanwhile
         _return_freed_memory()
 
 
@@ -542,30 +546,42 @@ def _grader_error(path: str, error: str, cases: CaseData | None = None) -> Repor
 
 
 def _rendered_answer(answer: dict) -> dict | None:
-    """The rendered report in a worker's answer, or None when a part is missing."""
+    """The rendered report in a worker's answer, with its Gradescope results made here; None
+    when a part is missing."""
     report, text, head = answer.get("report"), answer.get("text"), answer.get("headline")
-    page, scores = answer.get("html", ""), answer.get("gradescope", {})
+    page, questions = answer.get("html", ""), answer.get("questions", [])
     if not (isinstance(report, dict) and isinstance(text, str) and isinstance(head, str)):
         return None
-    if not (isinstance(page, str) and isinstance(scores, dict)):
+    if not (isinstance(page, str) and isinstance(questions, list)):
         return None
     run = report.get("run")
     if not (isinstance(run, dict) and "status" in run and {"score", "max_score"} <= report.keys()):
         return None
+    try:
+        scores = otter_tests.gradescope(questions, text, report["score"])
+    except (KeyError, TypeError, ValueError):
+        return None
     return {"report": report, "text": text, "headline": head, "html": page, "gradescope": scores}
 
 
-def _rendered(report: Report) -> dict:
-    """Everything written about one report, made where it was graded (plain JSON values)."""
-    from grader.gradebook import feedback_html, gradescope  # otter's classes: loaded once
+def _answer(report: Report) -> dict:
+    """Everything a worker sends about one report (plain JSON values, no otter object: the
+    Gradescope conversion is made where the answer is read, `_rendered_answer`, so a worker
+    never loads otter's classes)."""
+    from grader.gradebook import feedback_html
 
     return {
         "report": to_dict(report),
         "text": render_text(report),
         "headline": headline(report),
         "html": feedback_html(report),
-        "gradescope": gradescope(report),
+        "questions": [otter_tests.question(result) for result in report.functions],
     }
+
+
+def _rendered(report: Report) -> dict:
+    """Everything written about one report made in this process: a worker's answer, read."""
+    return _rendered_answer(json.loads(json.dumps(_answer(report))))
 
 
 def headline(report: Report) -> str:

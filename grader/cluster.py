@@ -26,6 +26,7 @@ from grader.batch import (
     UNREADABLE,
     WORKER_DIED,
     Outcome,
+    _answer,
     _grader_error,
     _not_graded,
     _rendered,
@@ -33,7 +34,7 @@ from grader.batch import (
 )
 from grader.casedata import CaseData
 from grader.errors import GraderError
-from grader.execution import Limits
+from grader.execution import Limits, keep_kernels_warm, stop_warm_kernels
 from grader.sources import cases_digest
 
 PLUGIN = "rnn-grader-cases"
@@ -65,9 +66,12 @@ class CaseDataPlugin(WorkerPlugin):
 
     def setup(self, worker) -> None:
         _CASES[self.digest] = self.cases
+        keep_kernels_warm()
 
     def teardown(self, worker) -> None:
         _CASES.pop(self.digest, None)
+        if not _CASES:
+            stop_warm_kernels()
 
 
 def grade_remote(job, digest: str, limits: Limits) -> str:
@@ -78,7 +82,7 @@ def grade_remote(job, digest: str, limits: Limits) -> str:
         cases = _CASES.get(digest)
         if cases is None:
             raise RuntimeError(NO_CASES.format(digest=digest[:12]))
-        return json.dumps({"ok": True, **_rendered(grade_job(job, cases, limits))})
+        return json.dumps({"ok": True, **_answer(grade_job(job, cases, limits))})
     except Exception as exc:  # the same record the local pool makes of a failing grader
         error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
         return json.dumps({"ok": False, "error": error})

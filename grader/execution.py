@@ -9,6 +9,7 @@ every process the submission started, and so is a submission past its total budg
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
@@ -20,11 +21,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import zmq
 import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -39,27 +43,29 @@ MAX_CELL_OUTPUT = 1024**2  # output kept per cell (the grader reads the first MA
 MAX_RUN_OUTPUT = 32 * 1024**2  # output kept per kernel
 MAX_RECORDS = 2  # record outputs kept per request: one is right, a second shows tampering
 RECORD_MIME = "application/vnd.rnn-grader.record+json"
+IOPUB_CHECK_SECONDS = 0.01  # a kernel_info request again, until IOPub delivers
 WATCH_INTERVAL = 0.05  # how often the probe watchdog looks at the time of the last record
 
-# The kernel's entry point: ipykernel_launcher's (the working folder leaves sys.path while
-# ipykernel loads), less three costs of an interactive kernel that grading never uses. The
-# debugger: importing debugpy at start-up (about 50 ms; `import debugpy` still works in a cell).
-# Its name for each cell's code, a pure-Python hash of the whole source (about 0.15 s for one
-# 400 kB probe batch): the same 32-bit name comes from zlib's crc32. The input history in
-# SQLite (KERNEL_OPTIONS): every cell, probe batches included, written to a database under the
-# kernel's home that nothing reads.
-KERNEL_MAIN = """\
+# The kernel's entry point, in two stages (the sandbox's launcher runs the first before it is
+# handed a submission, the second after): ipykernel_launcher's (the launcher takes the working
+# folder off sys.path before either), less three costs of an interactive kernel that grading
+# never uses. The debugger: importing debugpy at start-up (about 50 ms; `import debugpy` still
+# works in a cell). Its name for each cell's code, a pure-Python hash of the whole source (about
+# 0.15 s for one 400 kB probe batch): the same 32-bit name comes from zlib's crc32. The input
+# history in SQLite (KERNEL_OPTIONS): every cell, probe batches included, written to a database
+# under the kernel's home that nothing reads.
+KERNEL_PREPARE = """\
 import sys
-if sys.path and sys.path[0] in ("", __import__("os").getcwd()):
-    del sys.path[0]
 sys.modules["debugpy"] = None
 import ipykernel.debugger
 del sys.modules["debugpy"]
 import zlib, ipykernel.compiler
 ipykernel.compiler.murmur2_x86 = lambda data, seed: zlib.crc32(data.encode("utf8"), seed)
 from ipykernel import kernelapp
-kernelapp.launch_new_instance()
+app = kernelapp.IPKernelApp.instance()
+app.initialize()
 """
+KERNEL_RUN = "app.start()\n"
 KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 
 
@@ -173,13 +179,42 @@ class _Client(NotebookClient):
         return None
 
 
+class _ReadyClient(AsyncKernelClient):
+    """A kernel client that is ready as soon as the kernel has answered on the shell channel
+    and one message has come through IOPub (so IOPub is connected). jupyter_client waits 0.2 s
+    for that message (the first is usually sent before IOPub's subscription reaches the
+    kernel, so that wait is spent in full), then for 0.2 s of IOPub silence; this client asks
+    again every IOPUB_CHECK_SECONDS instead, and does not wait for silence: nbclient reads only
+    the messages that answer its own requests, so a late status message of the start-up is
+    never taken for a cell's."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=1)
+                if reply["msg_type"] == "kernel_info_reply":
+                    with contextlib.suppress(Empty):
+                        await self.iopub_channel.get_msg(timeout=IOPUB_CHECK_SECONDS)
+                        self._handle_kernel_info_reply(reply)
+                        return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    wait_for_ready = _async_wait_for_ready  # what nbclient awaits (the base binds its own)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel is launched inside grader.sandbox, talking over IPC
     sockets in a private channel folder, with no standard streams shared with the grader."""
 
-    def setup_sandbox(self, seed: Path, channel: Path, scratch: Path, containment, bwrap):
+    def setup_sandbox(self, seed: Path, channel: Path, scratch: Path, containment, bwrap, slot=0):
         self.seed, self.channel, self.scratch = seed, channel, scratch
-        self.containment, self.bwrap = containment, bwrap
+        self.containment, self.bwrap, self.slot = containment, bwrap, slot
+        self.client_factory = _ReadyClient
         self.transport = "ipc"
         self.ip = str(channel / "kernel")
         self.connection_file = str(channel / "kernel.json")
@@ -188,10 +223,17 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.context = context
 
     def format_kernel_cmd(self, extra_arguments=None):
-        argv = ["-c", KERNEL_MAIN, "-f", self.connection_file, *KERNEL_OPTIONS]
+        program = sandbox.Program(
+            ("-f", self.connection_file, *KERNEL_OPTIONS),
+            prepare=KERNEL_PREPARE,
+            run=KERNEL_RUN,
+            wait_for_seed=True,
+        )
         if self.bwrap is None:
-            return sandbox.unwrapped(argv, self.seed, self.scratch, self.containment)
-        return sandbox.wrap(argv, self.seed, self.channel, self.containment, self.bwrap)
+            return sandbox.unwrapped(program, self.seed, self.scratch, self.containment, self.slot)
+        return sandbox.wrap(
+            program, self.seed, self.channel, self.containment, self.bwrap, uid=self.uid
+        )
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if self.uid is not None:  # the connection file is written 0600 by the grader's user
@@ -365,8 +407,8 @@ def containment_notice(limits: Limits) -> Finding | None:
 
 def _seed(folder: Path, nb, filename: str, support: tuple[Path, ...]) -> None:
     """What the kernel's scratch folder starts with: the notebook (under its own name and the
-    name it opens itself under) and the public support files."""
-    folder.mkdir()
+    name it opens itself under) and the public support files; then the marker that lets a
+    kernel launched ahead of need go on (written last)."""
     for name in {Path(filename).name, *expected_names(nb)}:
         nbformat.write(nb, folder / name)
     for path in support:
@@ -375,8 +417,161 @@ def _seed(folder: Path, nb, filename: str, support: tuple[Path, ...]) -> None:
             shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(path, target)
-    for entry in [folder, *folder.rglob("*")]:
+    for entry in folder.rglob("*"):
         entry.chmod(0o755 if entry.is_dir() else 0o644)
+    (folder / sandbox.READY).write_bytes(b"")
+
+
+class Launched:
+    """A kernel process started in a sandbox of its own, waiting for its submission (its
+    launcher holds until the seed folder is filled). `seed` hands it one; `discard` kills it
+    and removes its folders."""
+
+    def __init__(self, containment: sandbox.Containment, slot: int = 0):
+        self.containment, self.slot = containment, slot
+        self.thread = threading.get_ident()  # its kernel manager's event loop is this thread's
+        use_sandbox = (
+            containment.mode is not sandbox.Mode.OFF and sandbox.availability(containment) is None
+        )
+        self.sandboxed = use_sandbox
+        self.top = Path(tempfile.mkdtemp(prefix="rnn-grader-"))
+        self.km: SandboxedKernelManager | None = None
+        try:
+            self.top.chmod(0o711)
+            seed, channel, scratch = self.top / "seed", self.top / "channel", self.top / "scratch"
+            seed.mkdir()
+            seed.chmod(0o755)  # read by the kernel's user (mkdir's mode is cut by the umask)
+            channel.mkdir(mode=0o700)
+            uid = sandbox.kernel_uid(slot)
+            if not use_sandbox:  # the fallback's kernel writes in a folder of the host's
+                scratch.mkdir(mode=0o700)
+                uid = sandbox.fallback_uid(slot)
+                if uid is not None:
+                    os.chown(scratch, uid, uid)
+            if uid is not None:
+                os.chown(channel, uid, uid)
+            km = SandboxedKernelManager(kernel_name="python3")
+            bwrap = sandbox.bwrap_path() if use_sandbox else None
+            km.setup_sandbox(seed, channel, scratch, containment, bwrap, slot)
+            km.uid = uid
+            self.km = km
+            run_sync(km.start_kernel)()
+        except BaseException:
+            self.discard()
+            raise
+
+    @property
+    def seed_folder(self) -> Path:
+        return self.top / "seed"
+
+    def alive(self) -> bool:
+        pid = self.km.kernel_pid() if self.km else None
+        return pid is not None and sandbox.alive(pid)
+
+    def seed(self, nb, filename: str, support: tuple[Path, ...]) -> None:
+        _seed(self.seed_folder, nb, filename, support)
+
+    def kill(self) -> None:
+        pid = self.km.kernel_pid() if self.km else None
+        if pid is not None:
+            sandbox.kill_tree(pid, self.km.uid)
+
+    def discard(self) -> None:
+        """Kill the kernel with every process it started, then free what it held."""
+        self.kill()
+        if self.km is not None:
+            with contextlib.suppress(Exception):  # reaps the process (nbclient did, if it ran)
+                if run_sync(self.km.is_alive)():
+                    run_sync(self.km.shutdown_kernel)(now=True)
+                run_sync(self.km.cleanup_resources)()
+            self.km.context.destroy(linger=0)
+        shutil.rmtree(self.top, ignore_errors=True)
+
+
+class WarmKernels:
+    """Kernels started ahead of need: each `take` hands out the kernel launched at the last
+    one (or a new one) and launches the next at once, so the next submission's kernel boots
+    while this one is graded. One per grading process (a worker of a batch or of a cluster);
+    the kernels take turns over the process's KERNEL_SLOTS users, so killing a finished
+    kernel's user never reaches the warm one. None is launched ahead without the sandbox (the
+    fallback's kernels could see the waiting kernel's process and folder)."""
+
+    def __init__(self) -> None:
+        self.spare: Launched | None = None
+        self.slot = 0
+        self.lock = threading.Lock()
+        self.retired: list[Launched] = []
+
+    def take(self, containment: sandbox.Containment) -> Launched:
+        with self.lock:
+            self._tidy()  # before a slot's user is given to a new kernel
+            return self._take(containment)
+
+    def retire(self, launched: Launched) -> None:
+        """A used kernel, already killed: what is left of it (reaping it, its folders, its
+        sockets) is freed by `tidy`, once its submission's result is on its way."""
+        with self.lock:
+            self.retired.append(launched)
+
+    def tidy(self) -> None:
+        with self.lock:
+            self._tidy()
+
+    def _tidy(self) -> None:
+        retired, self.retired = self.retired, []
+        for launched in retired:
+            launched.discard()
+
+    def _take(self, containment: sandbox.Containment) -> Launched:
+        spare, self.spare = self.spare, None
+        usable = spare is not None and spare.containment == containment and spare.alive()
+        if spare is not None and not (usable and spare.thread == threading.get_ident()):
+            spare.discard()
+            spare = None
+        if spare is None:
+            spare = self._launch(containment)
+        if spare.sandboxed:  # without the sandbox, a kernel could see the next one's files
+            with contextlib.suppress(Exception):  # no warm kernel: the next take starts one
+                self.spare = self._launch(containment)
+        return spare
+
+    def _launch(self, containment: sandbox.Containment) -> Launched:
+        slot, self.slot = self.slot, (self.slot + 1) % sandbox.KERNEL_SLOTS
+        return Launched(containment, slot)
+
+    def close(self) -> None:
+        with self.lock:
+            self._tidy()
+            spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.discard()
+
+
+_WARM: WarmKernels | None = None
+
+
+def keep_kernels_warm() -> None:
+    """From now on this process starts each kernel ahead of need (grading workers do; a single
+    `check` does not, as no next submission comes). The warm kernel is killed at exit, and
+    dies with the process in any case (bubblewrap's --die-with-parent)."""
+    global _WARM
+    if _WARM is None:
+        _WARM = WarmKernels()
+        atexit.register(stop_warm_kernels)
+
+
+def tidy_kernels() -> None:
+    """Free what the kernels this process used are still holding (between submissions)."""
+    if _WARM is not None:
+        _WARM.tidy()
+
+
+def stop_warm_kernels() -> None:
+    """Kill the kernel waiting for the next submission, and start none ahead from now on."""
+    global _WARM
+    warm, _WARM = _WARM, None
+    if warm is not None:
+        warm.close()
 
 
 @contextlib.contextmanager
@@ -391,33 +586,10 @@ def fresh_kernel(
     `support` files (public data only). On exit every process of it is killed."""
     limits = limits or Limits()
     budget = budget or Budget(limits.submission_seconds)
-    use_sandbox = (
-        limits.containment.mode is not sandbox.Mode.OFF
-        and sandbox.availability(limits.containment) is None
-    )
-    top = Path(tempfile.mkdtemp(prefix="rnn-grader-"))
+    launched = _WARM.take(limits.containment) if _WARM else Launched(limits.containment)
     try:
-        top.chmod(0o711)
-        seed, channel, scratch = top / "seed", top / "channel", top / "scratch"
-        _seed(seed, nb, filename, support)
-        channel.mkdir(mode=0o700)
-        uid = sandbox.kernel_uid()
-        if not use_sandbox:  # the fallback's kernel writes in a folder of the host's
-            scratch.mkdir(mode=0o700)
-            uid = sandbox.fallback_uid()
-            if uid is not None:
-                os.chown(scratch, uid, uid)
-        if uid is not None:
-            os.chown(channel, uid, uid)
-        km = SandboxedKernelManager(kernel_name="python3")
-        km.setup_sandbox(
-            seed,
-            channel,
-            scratch,
-            limits.containment,
-            sandbox.bwrap_path() if use_sandbox else None,
-        )
-        km.uid = uid
+        launched.seed(nb, filename, support)
+        km = launched.km
         client = _Client(
             nb,
             km=km,
@@ -428,20 +600,20 @@ def fresh_kernel(
             record_timing=False,
             store_widget_state=False,
             shutdown_kernel="immediate",
-            resources={"metadata": {"path": str(scratch)}},
+            resources={"metadata": {"path": str(km.scratch)}},
         )
         # cleanup_kc: nbclient stops the client's channels (their heartbeat thread), reaps the
         # kernel's process and removes its connection files only when asked, as the kernel
         # manager is ours; without it every submission a worker grades leaves a thread, a
         # zombie and the ZeroMQ context's threads and sockets behind
-        try:
-            with client.setup_kernel(cleanup_kc=True):
-                session = KernelSession(client, km, limits, budget)
-                try:
-                    yield session
-                finally:
-                    session.kill()
-        finally:
-            km.context.destroy(linger=0)
+        with client.setup_kernel(cleanup_kc=True):
+            session = KernelSession(client, km, limits, budget)
+            try:
+                yield session
+            finally:
+                session.kill()
     finally:
-        shutil.rmtree(top, ignore_errors=True)
+        if _WARM is not None and not launched.alive():
+            _WARM.retire(launched)  # the rest of the shutdown, off the critical path
+        else:
+            launched.discard()

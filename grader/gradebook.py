@@ -1,5 +1,5 @@
-"""What a graded course gets written: the CSV gradebook, each student's feedback page and a
-Gradescope `results.json` per submission. Renderers only: they read finished reports (the
+"""What a graded course gets written: the CSV gradebook and each student's feedback page (the
+Gradescope `results.json` is grader.otter_tests'). Renderers only: they read finished reports (the
 `Report` in a worker, its JSON contract afterwards) and never grade.
 """
 
@@ -22,23 +22,6 @@ PAGE = (
 )
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_SLUG = 120
-
-
-def gradescope(report: Report) -> dict:
-    """Gradescope's results.json for `report`: otter's own conversion of the test files the
-    otter plugin builds from the engine's verdicts (one per function, public and hidden), with
-    the report's text as the submission's output and the total score."""
-    from otter.run.run_autograder.autograder_config import AutograderConfig
-    from otter.test_files import GradingResults
-
-    from grader.otter_plugin import _test_file
-    from grader.report import render_text
-
-    results = GradingResults([_test_file(result) for result in report.functions])
-    results.set_output(render_text(report))
-    scores = results.to_gradescope_dict(AutograderConfig())
-    scores["score"] = report.score
-    return scores
 
 
 def feedback_html(report: Report) -> str:

@@ -31,15 +31,13 @@ import contextlib
 import json
 import shutil
 import tempfile
-import textwrap
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import nbformat
 from otter.plugins import AbstractOtterPlugin
-from otter.test_files.abstract_test import TestCase, TestCaseResult
-from otter.test_files.exception_test import ExceptionTestFile
 
+from grader import otter_tests
 from grader.casedata import DIGESTS, SETS, CaseData, Points, find_case_files, load
 from grader.errors import CaseDataError, ConfigError
 from grader.execution import Limits
@@ -47,7 +45,7 @@ from grader.pipeline import check_submission
 from grader.policy import DEFAULT as DEFAULT_POLICY
 from grader.policy import mutation_policy
 from grader.records import FunctionResult, Report
-from grader.report import function_text, render_text, to_dict
+from grader.report import render_text, to_dict
 from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
 
 PLUGIN_NAME = "grader.otter_plugin.RootCausePlugin"
@@ -58,14 +56,6 @@ PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}
 NO_CASE_DATA = "The root-cause grader has no case data: {error}"
 NOT_RUN = "The root-cause grader did not run on this submission."
 NOT_A_NOTEBOOK = "The root-cause grader was handed a {kind} by otter instead of a notebook."
-HIDDEN_TOO = (
-    "{name} passes {passed} of {total} hidden cases. The public test's message says what is "
-    "wrong; the hidden cases check the same code on other shapes and values, so fix that first."
-)
-EDGE_PASSED = (
-    " One of those it passes is the edge-size case (the smallest sizes), which can cost "
-    "points but earns none by itself."
-)
 FAILED = "The root-cause grader failed before grading this submission ({error})."
 
 
@@ -113,37 +103,9 @@ class PluginConfig:
         )
 
 
-def _unseen_test_message(result: FunctionResult, public_passed: bool, text: str) -> str:
-    """The hidden test's own message: when the public test fails too, the diagnosis is under
-    the public test (it is about the public case), so this one only counts the hidden cases."""
-    if result.passed_set("hidden"):
-        return "✅ passed"
-    if public_passed:  # the diagnosis is then about the first failing hidden case
-        return "❌ " + text
-    hidden = [ok for case_id, ok in result.case_outcomes if case_id.startswith("hidden")]
-    text = HIDDEN_TOO.format(name=result.name, passed=sum(hidden), total=len(hidden) or "the")
-    if any(c.edge and c.passed for c in result.cases if c.set == "hidden"):
-        text += EDGE_PASSED
-    return "❌ " + text
-
-
-def _test_file(result: FunctionResult) -> ExceptionTestFile:
-    """The question's result as otter's test file: a public and a hidden test, each worth the
-    points the master notebook gives it (`result.set_points`, from the case data)."""
-    worth = dict(result.set_points)
-    # otter prints each test's own points; the first line's whole-question score would confuse
-    _, _, findings = function_text(result).partition("\n")
-    text = textwrap.dedent(findings).strip() or f"{result.name} is wrong on these cases."
-    public = TestCase(f"{result.name} - public", None, False, worth.get("public", 0.0), None, None)
-    hidden = TestCase(f"{result.name} - hidden", None, True, worth.get("hidden", 0.0), None, None)
-    public_passed, hidden_passed = result.passed_set("public"), result.passed_set("hidden")
-    test_file = ExceptionTestFile(result.name, f"tests/{result.name}.py", [public, hidden])
-    test_file.test_case_results = [
-        TestCaseResult(public, "✅ passed" if public_passed else "❌ " + text, public_passed),
-        TestCaseResult(hidden, _unseen_test_message(result, public_passed, text), hidden_passed),
-    ]
-    test_file.update_score(result.score)
-    return test_file
+def _test_file(result: FunctionResult):
+    """The question's result as otter's test file (grader.otter_tests)."""
+    return otter_tests.test_file(otter_tests.question(result))
 
 
 def _otter_points(results) -> dict[str, Points]:

@@ -37,6 +37,7 @@ SCRATCH = "/home/student"
 SEED = "/run/seed"
 FIRST_UID = 200_000
 UID_SLOTS = 50_000
+KERNEL_SLOTS = 3  # kernel users per grading process: one graded, one warm, one being killed
 DEFAULT_ADDRESS_SPACE = 2 * 1024**3
 DEFAULT_PROCESSES = 64
 DEFAULT_FILE_SIZE = 256 * 1024**2
@@ -117,27 +118,66 @@ class Containment:
         }
 
 
-# The first code of ours that runs in the sandbox: copy the seed into the scratch folder, leave
-# root (when the grader is root), set the limits, then become the kernel. Sent as argv text, so
-# nothing the kernel could write decides what runs.
+# The first code of ours that runs in the sandbox. It leaves root (when the grader is root,
+# after giving the scratch folder to the kernel's user), asks to be killed when its parent dies
+# (the fallback has no sandbox to die with), sets the limits and runs `prepare` (a kernel's
+# imports and set-up); then, for a kernel launched ahead of need, waits until the grader has put
+# the submission into the seed folder (the `ready` marker, written last); then copies the seed
+# into the scratch folder and becomes the program: `run` in this process (a kernel keeps what
+# `prepare` imported), or `argv` exec'd. Sent as argv text, so nothing the kernel could write
+# decides what runs.
 LAUNCHER = """\
-import json, os, resource, shutil, sys
+import ctypes, json, os, resource, shutil, signal, sys, time
 spec = json.loads(sys.argv[1])
-for name in os.listdir(spec["seed"]):
-    src, dst = os.path.join(spec["seed"], name), os.path.join(spec["scratch"], name)
-    (shutil.copytree if os.path.isdir(src) else shutil.copyfile)(src, dst)
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+parent = os.getppid()
 if spec["uid"] is not None:
-    for root, dirs, files in os.walk(spec["scratch"]):
-        for entry in [root] + [os.path.join(root, n) for n in dirs + files]:
-            os.lchown(entry, spec["uid"], spec["uid"])
+    os.lchown(spec["scratch"], spec["uid"], spec["uid"])
     os.setgroups([])
     os.setresgid(spec["uid"], spec["uid"], spec["uid"])
     os.setresuid(spec["uid"], spec["uid"], spec["uid"])
+if sys.platform.startswith("linux"):  # PR_SET_PDEATHSIG, after the user change clears it
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+if os.getppid() != parent:
+    sys.exit(3)
 for name, value in spec["rlimits"].items():
     resource.setrlimit(getattr(resource, name), (value, value))
+if spec["run"] is not None:
+    sys.argv = [sys.argv[0]] + spec["argv"]
+scope = {"__name__": "__main__", "__builtins__": __builtins__}
+exec(spec["prepare"], scope)
+if spec["ready"]:
+    marker, deadline = os.path.join(spec["seed"], spec["ready"]), time.monotonic() + spec["wait"]
+    while not os.path.exists(marker):
+        if time.monotonic() > deadline or os.getppid() != parent:
+            os._exit(3)
+        time.sleep(0.02)
+for name in os.listdir(spec["seed"]):
+    if name == spec["ready"]:
+        continue
+    src, dst = os.path.join(spec["seed"], name), os.path.join(spec["scratch"], name)
+    (shutil.copytree if os.path.isdir(src) else shutil.copyfile)(src, dst)
 os.chdir(spec["scratch"])
-os.execv(sys.executable, [sys.executable] + spec["argv"])
+if spec["run"] is None:
+    os.execv(sys.executable, [sys.executable] + spec["argv"])
+del ctypes, json, os, resource, shutil, signal, sys, time, name, value, parent
+exec(spec.pop("run"), scope)
 """
+READY = ".seeded"  # the marker a kernel launched ahead of need waits for in its seed folder
+SEED_WAIT_SECONDS = 6 * 3600  # a kernel never handed a submission ends after this long
+
+
+@dataclass(frozen=True)
+class Program:
+    """What the launcher becomes: `argv` (python's arguments) exec'd, or, with `run`, that code
+    run in the launcher's process after `prepare` (so a kernel's imports can be done while it
+    waits to be handed a submission); `wait_for_seed`: wait for the READY marker first."""
+
+    argv: tuple[str, ...]
+    prepare: str = ""
+    run: str | None = None
+    wait_for_seed: bool = False
 
 
 def bwrap_path() -> str | None:
@@ -158,12 +198,16 @@ def bwrap_path() -> str | None:
         return None
 
 
-def _uid_slot() -> int | None:
+def _uid_slot(slot: int = 0) -> int | None:
     """A user id of this grading process's own for its kernels (when the grader is root):
-    distinct per live grading process, so no two concurrent kernels share a process count."""
+    distinct per live grading process and per kernel slot of it (a kernel being graded and one
+    launched ahead of need), so no two concurrent kernels share a process count, and killing
+    every process of one kernel's user leaves the other's alone."""
     if os.geteuid() != 0:
         return None
-    return FIRST_UID + os.getpid() % UID_SLOTS
+    if not 0 <= slot < KERNEL_SLOTS:
+        raise ValueError(f"kernel slot {slot} is not one of 0..{KERNEL_SLOTS - 1}")
+    return FIRST_UID + (os.getpid() % (UID_SLOTS // KERNEL_SLOTS)) * KERNEL_SLOTS + slot
 
 
 def _python_paths() -> list[str]:
@@ -216,23 +260,39 @@ def environment(home: str = SCRATCH) -> dict[str, str]:
     return env
 
 
-def _launch_spec(argv: list[str], seed: Path | str, limits: Containment, uid: int | None) -> str:
+def _launch_spec(program: Program, seed: Path | str, limits: Containment, uid: int | None) -> str:
     return json.dumps(
         {
             "seed": str(seed),
             "scratch": SCRATCH,
             "uid": uid,
             "rlimits": limits.rlimits(),
-            "argv": argv,
+            "argv": list(program.argv),
+            "prepare": program.prepare,
+            "run": program.run,
+            "ready": READY if program.wait_for_seed else "",
+            "wait": SEED_WAIT_SECONDS,
         }
     )
 
 
-def wrap(argv: list[str], seed: Path, channel: Path, limits: Containment, bwrap: str) -> list[str]:
-    """The command that runs `argv` (python arguments, e.g. `-m ipykernel_launcher -f F`) in
-    the sandbox, with `seed`'s files copied into its scratch folder and `channel` bound at the
-    same path (the connection file and sockets live there)."""
-    uid = _uid_slot()
+def _program(argv) -> Program:
+    return argv if isinstance(argv, Program) else Program(tuple(argv))
+
+
+def wrap(
+    argv: list[str] | Program,
+    seed: Path,
+    channel: Path,
+    limits: Containment,
+    bwrap: str,
+    uid: int | None | str = "slot",
+) -> list[str]:
+    """The command that runs `argv` (python arguments, e.g. `-m ipykernel_launcher -f F`, or a
+    `Program`) in the sandbox, with `seed`'s files copied into its scratch folder and `channel`
+    bound at the same path (the connection file and sockets live there). `uid`: the kernel's
+    user when the grader is root (`kernel_uid(slot)`; by default slot 0's)."""
+    uid = _uid_slot() if uid == "slot" else uid
     command = [bwrap, *NAMESPACES, "--die-with-parent", "--new-session"]
     if uid is None:  # an ordinary user: bubblewrap makes a user namespace of its own
         command += ["--unshare-user", "--disable-userns"]
@@ -243,6 +303,7 @@ def wrap(argv: list[str], seed: Path, channel: Path, limits: Containment, bwrap:
     command += ["--size", str(limits.scratch_bytes), "--tmpfs", "/home"]
     command += ["--dir", SCRATCH, "--chmod", "0755", "/home"]
     command += _system_binds()  # after the tmpfs mounts: a Python under /tmp or /home stays
+    command += ["--perms", "0755", "--dir", str(Path(SEED).parent)]  # the launcher reads it
     command += ["--ro-bind", str(seed), SEED]
     for parent in reversed(channel.parents):  # the same path inside: sockets are named by it
         if str(parent) not in OWN_MOUNTS:
@@ -252,25 +313,28 @@ def wrap(argv: list[str], seed: Path, channel: Path, limits: Containment, bwrap:
     command += ["--clearenv"]
     for key, value in environment().items():
         command += ["--setenv", key, value]
-    command += ["--", sys.executable, "-c", LAUNCHER, _launch_spec(argv, SEED, limits, uid)]
+    spec = _launch_spec(_program(argv), SEED, limits, uid)
+    command += ["--", sys.executable, "-c", LAUNCHER, spec]
     return command
 
 
-def unwrapped(argv: list[str], seed: Path, scratch: Path, limits: Containment) -> list[str]:
+def unwrapped(
+    argv: list[str] | Program, seed: Path, scratch: Path, limits: Containment, slot: int = 0
+) -> list[str]:
     """The fallback command: the same launcher and limits, no namespaces."""
-    uid = fallback_uid()
-    spec = json.loads(_launch_spec(argv, seed, limits, uid))
+    uid = fallback_uid(slot)
+    spec = json.loads(_launch_spec(_program(argv), seed, limits, uid))
     spec["scratch"] = str(scratch)
     if uid is None:  # the grader's own user: its other processes would count against the limit
         spec["rlimits"].pop("RLIMIT_NPROC")
     return [sys.executable, "-c", LAUNCHER, json.dumps(spec)]
 
 
-@functools.lru_cache(maxsize=1)
-def fallback_uid() -> int | None:
+@functools.lru_cache(maxsize=KERNEL_SLOTS)
+def fallback_uid(slot: int = 0) -> int | None:
     """When root without a sandbox: a user of the kernels' own, if that user can run this
     Python (a Python under /root cannot be run by another user; then the kernel stays root)."""
-    uid = _uid_slot()
+    uid = _uid_slot(slot)
     if uid is None:
         return None
     try:
@@ -318,7 +382,8 @@ def _availability(limits: Containment) -> str | None:
         seed.mkdir()
         channel.mkdir()
         (seed / "probe.txt").write_text("ok", encoding="utf-8")
-        os.chmod(tmp, 0o755)
+        for path, mode in ((tmp, 0o755), (seed, 0o755), (seed / "probe.txt", 0o644)):
+            os.chmod(path, mode)  # the launcher reads the seed as the kernel's user
         command = wrap(
             ["-c", "import numpy; print(open('probe.txt').read())"], seed, channel, limits, bwrap
         )
@@ -370,11 +435,12 @@ def kill_tree(pid: int, uid: int | None = None, wait_seconds: float = KILL_WAIT_
     if uid is not None:
         _kill_user(uid)
     deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline and any(_exists(v) for v in victims):
+    while time.monotonic() < deadline and any(alive(v) for v in victims):
         time.sleep(0.02)
 
 
-def _exists(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -395,6 +461,6 @@ def _kill_user(uid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def kernel_uid() -> int | None:
-    """The user the kernels of this process run as, when it is not the grader's own."""
-    return _uid_slot()
+def kernel_uid(slot: int = 0) -> int | None:
+    """The user the kernels of this process's `slot` run as, when it is not the grader's own."""
+    return _uid_slot(slot)
