@@ -45,12 +45,12 @@ def question(result: FunctionResult) -> dict:
         "hidden": {
             "points": worth.get("hidden", 0.0),
             "passed": hidden_passed,
-            "message": _hidden_message(result, public_passed, text),
+            "message": _unseen_message(result, public_passed, text),
         },
     }
 
 
-def _hidden_message(result: FunctionResult, public_passed: bool, text: str) -> str:
+def _unseen_message(result: FunctionResult, public_passed: bool, text: str) -> str:
     """The hidden test's own message: when the public test fails too, the diagnosis is under
     the public test (it is about the public case), so this one only counts the hidden cases."""
     if result.passed_set("hidden"):
