@@ -45,9 +45,20 @@ def without_plugin(zip_path: Path, folder: Path) -> Path:
 def time_otter(notebook: Path, autograder: Path, folder: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "otter", "run", "-a", str(autograder), "-o", str(folder),
-         str(notebook)],
-        check=True, capture_output=True, cwd=folder,
+        [
+            sys.executable,
+            "-m",
+            "otter",
+            "run",
+            "-a",
+            str(autograder),
+            "-o",
+            str(folder),
+            str(notebook),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=folder,
     )
     return time.perf_counter() - start
 
@@ -60,8 +71,9 @@ def main() -> None:
     dist = Path(args.dist)
     zip_path = next((dist / "autograder").glob("*.zip"))
     cases = grader.load_cases(dist / "public_cases.json", dist / "hidden_cases.json")
-    examples = [p for p in sorted((ROOT / "examples").glob("*.ipynb"))
-                if p.name != "not-a-notebook.ipynb"]
+    examples = [
+        p for p in sorted((ROOT / "examples").glob("*.ipynb")) if p.name != "not-a-notebook.ipynb"
+    ]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -80,8 +92,10 @@ def main() -> None:
         print(f"{name:<42} {engine:>9.2f} {otter:>9.2f} {both:>13.2f}")
     means = [statistics.mean(r[i] for r in rows) for i in (1, 2, 3)]
     print(f"{'mean':<42} {means[0]:>9.2f} {means[1]:>9.2f} {means[2]:>13.2f}")
-    print(f"engine overhead on top of otter run: {means[2] - means[1]:+.2f} s per submission "
-          f"({means[2] / means[1]:.2f}x)")
+    print(
+        f"engine overhead on top of otter run: {means[2] - means[1]:+.2f} s per submission "
+        f"({means[2] / means[1]:.2f}x)"
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory of a child process (kernel or otter): {peak:.0f} MiB")
 

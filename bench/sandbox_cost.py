@@ -60,8 +60,10 @@ def main() -> None:
     for name, boxed_s, bare_s in rows:
         print(f"{name:<42} {boxed_s:>12.2f} {bare_s:>8.2f} {boxed_s / bare_s:>7.3f}")
     total_boxed, total_bare = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print(f"{'all examples':<42} {total_boxed:>12.2f} {total_bare:>8.2f} "
-          f"{total_boxed / total_bare:>7.3f}")
+    print(
+        f"{'all examples':<42} {total_boxed:>12.2f} {total_bare:>8.2f} "
+        f"{total_boxed / total_bare:>7.3f}"
+    )
 
 
 if __name__ == "__main__":

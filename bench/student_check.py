@@ -95,7 +95,9 @@ def main() -> int:
             f"{row['otter_first']:8.1f} {ratio:6.1f}x"
         )
     verdict = "met" if worst < TARGET_MS else "NOT met"
-    print(f"slowest check (first calls included): {worst:.1f} ms; target {TARGET_MS:g} ms {verdict}")
+    print(
+        f"slowest check (first calls included): {worst:.1f} ms; target {TARGET_MS:g} ms {verdict}"
+    )
     return 0
 
 
