@@ -70,7 +70,7 @@ CHUNK = 1 << 16
 JOIN_SECONDS = 10.0
 PR_SET_PDEATHSIG = 1
 HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-COLUMNS = ["submission", "report", "score", "max_score", "run", *assignment().names, "status"]
+FIRST_COLUMNS = ["submission", "report", "score", "max_score", "run"]  # then one per function
 HEADLINE_NOTICES = ("worker-died", "submission-timeout", "internal-error", "kernel-failed")
 WORKER_DIED = (
     "The process grading this submission stopped before it returned a result, on the first "
@@ -174,6 +174,7 @@ def grade_batch(
     outcomes: dict[int, Outcome] = {}
     workers: list[_Worker] = []
     jobs = max(1, jobs)
+    graded = (cases.assignment if cases is not None else assignment()).names
 
     def outcome(i: int, status: str, report: Report) -> Outcome:
         rendered = _rendered(report)
@@ -219,7 +220,7 @@ def grade_batch(
         outcomes[i] = result
         if write_files:
             _write_outcome(out, result)
-            _write_summary(out, labels, names, outcomes, "pending")
+            _write_summary(out, labels, names, outcomes, "pending", graded)
         if on_result is not None:
             on_result(result)
 
@@ -227,7 +228,7 @@ def grade_batch(
     try:
         with _sigterm_as_interrupt():
             if write_files:
-                _write_summary(out, labels, names, outcomes, "pending")
+                _write_summary(out, labels, names, outcomes, "pending", graded)
             while queue or any(w.job is not None for w in workers):
                 idle = [w for w in workers if w.job is None]
                 while queue and (idle or len(workers) < jobs):
@@ -272,7 +273,7 @@ def grade_batch(
         for worker in workers:
             worker.end()
         if write_files:
-            _write_summary(out, labels, names, outcomes, "interrupted")
+            _write_summary(out, labels, names, outcomes, "interrupted", graded)
     missing = tuple(labels[i] for i in range(len(subs)) if i not in outcomes)
     ordered = tuple(outcomes[i] for i in sorted(outcomes))
     return Batch(ordered, missing, interrupted)
@@ -625,10 +626,14 @@ def _write_outcome(out: Path, outcome: Outcome) -> None:
     _write_atomic(out / f"{outcome.name}.txt", outcome.text)
 
 
-def _write_summary(out: Path, subs, names, outcomes: dict[int, Outcome], unfinished: str) -> None:
-    """summary.csv with a row per submission; those without an outcome get `unfinished`."""
+def _write_summary(
+    out: Path, subs, names, outcomes: dict[int, Outcome], unfinished: str, graded: tuple[str, ...]
+) -> None:
+    """summary.csv with a row per submission, a column per graded function (`graded`, the
+    names of the case data's assignment); those without an outcome get `unfinished`."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, restval="")
+    columns = [*FIRST_COLUMNS, *graded, "status"]
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
     writer.writeheader()
     for i, (sub, name) in enumerate(zip(subs, names)):
         done = outcomes.get(i)
@@ -644,7 +649,7 @@ def _write_summary(out: Path, subs, names, outcomes: dict[int, Outcome], unfinis
             "status": done.status,
         }
         functions = done.report.get("functions", {})
-        row.update({fn: functions[fn]["score"] for fn in assignment().names if fn in functions})
+        row.update({fn: functions[fn]["score"] for fn in graded if fn in functions})
         writer.writerow(row)
     _write_atomic(out / "summary.csv", buffer.getvalue())
 
