@@ -409,7 +409,7 @@ def _seed(folder: Path, nb, filename: str, support: tuple[Path, ...]) -> None:
     """What the kernel's scratch folder starts with: the notebook (under its own name and the
     name it opens itself under) and the public support files; then the marker that lets a
     kernel launched ahead of need go on (written last)."""
-    for name in {Path(filename).name, *expected_names(nb)}:
+    for name in {Path(filename).name, *expected_names(nb)} - {sandbox.READY}:
         nbformat.write(nb, folder / name)
     for path in support:
         target = folder / path.name
