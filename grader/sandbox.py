@@ -38,6 +38,11 @@ SEED = "/run/seed"
 FIRST_UID = 200_000
 UID_SLOTS = 50_000
 KERNEL_SLOTS = 3  # kernel users per grading process: one graded, one warm, one being killed
+UID_LOCKS = (
+    "/run/lock/rnn-grader-kernel-users"
+    if os.path.isdir("/run/lock")
+    else "/tmp/rnn-grader-kernel-users"
+)
 DEFAULT_ADDRESS_SPACE = 2 * 1024**3
 DEFAULT_PROCESSES = 64
 DEFAULT_FILE_SIZE = 256 * 1024**2
@@ -200,14 +205,48 @@ def bwrap_path() -> str | None:
 
 def _uid_slot(slot: int = 0) -> int | None:
     """A user id of this grading process's own for its kernels (when the grader is root):
-    distinct per live grading process and per kernel slot of it (a kernel being graded and one
-    launched ahead of need), so no two concurrent kernels share a process count, and killing
-    every process of one kernel's user leaves the other's alone."""
+    one of the KERNEL_SLOTS users of the group this process holds (`_claimed_group`), so no two
+    live grading processes share a user, and killing every process of one kernel's user leaves
+    the other kernels (the warm one, another worker's) alone."""
     if os.geteuid() != 0:
         return None
     if not 0 <= slot < KERNEL_SLOTS:
         raise ValueError(f"kernel slot {slot} is not one of 0..{KERNEL_SLOTS - 1}")
-    return FIRST_UID + (os.getpid() % (UID_SLOTS // KERNEL_SLOTS)) * KERNEL_SLOTS + slot
+    return FIRST_UID + _claimed_group() * KERNEL_SLOTS + slot
+
+
+_CLAIM: tuple[int, int, int] | None = None  # (pid, group, the open lock file)
+_CLAIMING = threading.Lock()
+
+
+def _claimed_group() -> int:
+    """The group of kernel users this process holds: the first free one from pid % groups on,
+    held by an exclusive lock on a file of its own (UID_LOCKS) for as long as the process
+    lives, so two live processes never hold the same group. Whatever still runs as a group's
+    users when it is claimed was left by a process that died: it is killed first."""
+    global _CLAIM
+    with _CLAIMING:
+        if _CLAIM is not None and _CLAIM[0] == os.getpid():
+            return _CLAIM[1]
+        import fcntl
+
+        folder = Path(UID_LOCKS)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        groups = UID_SLOTS // KERNEL_SLOTS
+        start = os.getpid() % groups
+        for k in range(groups):
+            group = (start + k) % groups
+            fd = os.open(folder / str(group), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue
+            _CLAIM = (os.getpid(), group, fd)
+            for slot in range(KERNEL_SLOTS):
+                _kill_user(FIRST_UID + group * KERNEL_SLOTS + slot)
+            return group
+        raise RuntimeError(f"all {groups} groups of kernel users are held by live processes")
 
 
 def _python_paths() -> list[str]:

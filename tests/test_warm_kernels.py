@@ -179,3 +179,65 @@ def test_a_grading_worker_never_loads_otter():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+CLAIM = textwrap.dedent(
+    """
+    import json, os, sys, time
+    sys.path.insert(0, {root!r})
+    from grader import sandbox
+    pretend = {pretend!r}
+    if pretend is not None:  # as if this process had the pid of one that died
+        real = os.getpid
+        os.getpid = lambda: pretend
+        uid = sandbox.kernel_uid(0)
+        os.getpid = real
+    else:
+        uid = sandbox.kernel_uid(0)
+    leftover = None
+    if {leave!r}:  # a process of the kernel user, left behind when this one dies
+        leftover = os.fork()
+        if leftover == 0:
+            os.setsid()
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            os.execv("/bin/sleep", ["sleep", "120"])
+    print(json.dumps({{"pid": os.getpid(), "uid": uid, "leftover": leftover}}), flush=True)
+    if {hold!r}:
+        sys.stdin.readline()
+    os._exit(0)
+    """
+)
+
+
+def _claim(pretend=None, leave=False, hold=False):
+    script = CLAIM.format(root=str(ROOT), pretend=pretend, leave=leave, hold=hold)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return process, json.loads(process.stdout.readline())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="kernel users of their own exist only as root")
+def test_live_grading_processes_never_share_kernel_users_and_leftovers_are_ended():
+    """Two live processes get different kernel users even when their pids map to the same
+    group; a group freed by a process that died is claimed with whatever it left running as
+    its users killed first."""
+    holder, held = _claim(hold=True)
+    try:
+        clash, clashed = _claim(pretend=held["pid"])
+        clash.wait(60)
+        assert clashed["uid"] != held["uid"], "a live process's kernel users were handed out again"
+    finally:
+        holder.stdin.close()
+        holder.wait(60)
+    dead, died = _claim(leave=True)
+    dead.wait(60)
+    assert sandbox.alive(died["leftover"]), "the test could not leave a process behind"
+    heir, inherited = _claim(pretend=died["pid"])
+    heir.wait(60)
+    assert inherited["uid"] == died["uid"]
+    deadline = time.monotonic() + sandbox.KILL_WAIT_SECONDS
+    while time.monotonic() < deadline and sandbox.alive(died["leftover"]):
+        time.sleep(0.05)
+    assert not sandbox.alive(died["leftover"]), "a dead process's leftover still runs"
