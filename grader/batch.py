@@ -582,7 +582,7 @@ def _answer(report: Report) -> dict:
 
 def _rendered(report: Report) -> dict:
     """Everything written about one report made in this process: a worker's answer, read."""
-    return _rendered_answer(json.loads(json.dumps(_answer(report))))
+    return _rendered_answer(_answer(report))
 
 
 def headline(report: Report) -> str:

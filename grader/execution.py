@@ -211,9 +211,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel is launched inside grader.sandbox, talking over IPC
     sockets in a private channel folder, with no standard streams shared with the grader."""
 
-    def setup_sandbox(self, seed: Path, channel: Path, scratch: Path, containment, bwrap, slot=0):
+    def setup_sandbox(self, seed: Path, channel: Path, scratch: Path, containment, bwrap):
         self.seed, self.channel, self.scratch = seed, channel, scratch
-        self.containment, self.bwrap, self.slot = containment, bwrap, slot
+        self.containment, self.bwrap = containment, bwrap
         self.client_factory = _ReadyClient
         self.transport = "ipc"
         self.ip = str(channel / "kernel")
@@ -230,9 +230,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             wait_for_seed=True,
         )
         if self.bwrap is None:
-            return sandbox.unwrapped(program, self.seed, self.scratch, self.containment, self.slot)
+            return sandbox.unwrapped(program, self.seed, self.scratch, self.containment, self.uid)
         return sandbox.wrap(
-            program, self.seed, self.channel, self.containment, self.bwrap, uid=self.uid
+            program, self.seed, self.channel, self.containment, self.bwrap, self.uid
         )
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -428,7 +428,7 @@ class Launched:
     and removes its folders."""
 
     def __init__(self, containment: sandbox.Containment, slot: int = 0):
-        self.containment, self.slot = containment, slot
+        self.containment = containment
         self.thread = threading.get_ident()  # its kernel manager's event loop is this thread's
         use_sandbox = (
             containment.mode is not sandbox.Mode.OFF and sandbox.availability(containment) is None
@@ -452,7 +452,7 @@ class Launched:
                 os.chown(channel, uid, uid)
             km = SandboxedKernelManager(kernel_name="python3")
             bwrap = sandbox.bwrap_path() if use_sandbox else None
-            km.setup_sandbox(seed, channel, scratch, containment, bwrap, slot)
+            km.setup_sandbox(seed, channel, scratch, containment, bwrap)
             km.uid = uid
             self.km = km
             run_sync(km.start_kernel)()
@@ -460,16 +460,12 @@ class Launched:
             self.discard()
             raise
 
-    @property
-    def seed_folder(self) -> Path:
-        return self.top / "seed"
-
     def alive(self) -> bool:
         pid = self.km.kernel_pid() if self.km else None
         return pid is not None and sandbox.alive(pid)
 
     def seed(self, nb, filename: str, support: tuple[Path, ...]) -> None:
-        _seed(self.seed_folder, nb, filename, support)
+        _seed(self.top / "seed", nb, filename, support)
 
     def kill(self) -> None:
         pid = self.km.kernel_pid() if self.km else None

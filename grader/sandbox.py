@@ -315,23 +315,12 @@ def _launch_spec(program: Program, seed: Path | str, limits: Containment, uid: i
     )
 
 
-def _program(argv) -> Program:
-    return argv if isinstance(argv, Program) else Program(tuple(argv))
-
-
 def wrap(
-    argv: list[str] | Program,
-    seed: Path,
-    channel: Path,
-    limits: Containment,
-    bwrap: str,
-    uid: int | None | str = "slot",
+    program: Program, seed: Path, channel: Path, limits: Containment, bwrap: str, uid: int | None
 ) -> list[str]:
-    """The command that runs `argv` (python arguments, e.g. `-m ipykernel_launcher -f F`, or a
-    `Program`) in the sandbox, with `seed`'s files copied into its scratch folder and `channel`
-    bound at the same path (the connection file and sockets live there). `uid`: the kernel's
-    user when the grader is root (`kernel_uid(slot)`; by default slot 0's)."""
-    uid = _uid_slot() if uid == "slot" else uid
+    """The command that runs `program` in the sandbox, with `seed`'s files copied into its
+    scratch folder and `channel` bound at the same path (the connection file and sockets live
+    there). `uid`: the kernel's user when the grader is root (`kernel_uid(slot)`), else None."""
     command = [bwrap, *NAMESPACES, "--die-with-parent", "--new-session"]
     if uid is None:  # an ordinary user: bubblewrap makes a user namespace of its own
         command += ["--unshare-user", "--disable-userns"]
@@ -352,17 +341,17 @@ def wrap(
     command += ["--clearenv"]
     for key, value in environment().items():
         command += ["--setenv", key, value]
-    spec = _launch_spec(_program(argv), SEED, limits, uid)
+    spec = _launch_spec(program, SEED, limits, uid)
     command += ["--", sys.executable, "-c", LAUNCHER, spec]
     return command
 
 
 def unwrapped(
-    argv: list[str] | Program, seed: Path, scratch: Path, limits: Containment, slot: int = 0
+    program: Program, seed: Path, scratch: Path, limits: Containment, uid: int | None
 ) -> list[str]:
-    """The fallback command: the same launcher and limits, no namespaces."""
-    uid = fallback_uid(slot)
-    spec = json.loads(_launch_spec(_program(argv), seed, limits, uid))
+    """The fallback command: the same launcher and limits, no namespaces; `uid` as
+    `fallback_uid` gives it."""
+    spec = json.loads(_launch_spec(program, seed, limits, uid))
     spec["scratch"] = str(scratch)
     if uid is None:  # the grader's own user: its other processes would count against the limit
         spec["rlimits"].pop("RLIMIT_NPROC")
@@ -423,9 +412,8 @@ def _availability(limits: Containment) -> str | None:
         (seed / "probe.txt").write_text("ok", encoding="utf-8")
         for path, mode in ((tmp, 0o755), (seed, 0o755), (seed / "probe.txt", 0o644)):
             os.chmod(path, mode)  # the launcher reads the seed as the kernel's user
-        command = wrap(
-            ["-c", "import numpy; print(open('probe.txt').read())"], seed, channel, limits, bwrap
-        )
+        probe = Program(("-c", "import numpy; print(open('probe.txt').read())"))
+        command = wrap(probe, seed, channel, limits, bwrap, kernel_uid())
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.SubprocessError) as exc:
