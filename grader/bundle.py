@@ -45,8 +45,8 @@ def _inputs(case) -> dict:
     reference forward pass (its outputs are expected values), so it is left out: the cache
     comes from the student's own forward pass (the producer, which holds inputs only)."""
     args = list(case.args)
-    if case.producer:
-        args[case.producer["param"]] = None
+    for param, _ in (case.producer or {}).get("feeds", []):
+        args[param] = None
     return {
         "id": case.id,
         "set": case.set,

@@ -43,6 +43,8 @@ class Case:
     edge: bool = False
     """An edge-size case (the smallest sizes): it can cost points, never earn them; see
     `counted`."""
+    seed: int | None = None
+    """The global NumPy seed every call of the case starts from (None: left as it is)."""
     declared: Function | None = field(default=None, compare=False, repr=False)
 
 

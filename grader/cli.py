@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from grader import sandbox
-from grader.assignments import REGISTRY
+from grader.assignments import DEFAULT, REGISTRY
 from grader.batch import Outcome, grade_batch, report_names
 from grader.casedata import CaseData, find_case_files, load
 from grader.errors import CaseDataError
@@ -136,7 +136,7 @@ def cmd_build(args) -> int:
             "The build needs the instructor repository (solutions/ is not here).", file=sys.stderr
         )
         return 2
-    return build_main(args.out)
+    return build_main(args.out, assignment=args.assignment)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -245,6 +245,11 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build case data, student notebook and autograder")
     build.add_argument("--out", default="dist")
+    build.add_argument(
+        "--assignment",
+        choices=sorted(REGISTRY),
+        help=f"the assignment to build (default {DEFAULT})",
+    )
     build.set_defaults(run=cmd_build)
     return p
 

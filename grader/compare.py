@@ -22,7 +22,7 @@ MAX_TYPE_NAME = 40
 class Mismatch:
     """One place where a value differs.
 
-    path: where inside the compared value, as index steps ("[3][0][2][3]", "['dW']").
+    path: where inside the compared value, as index steps ("[3][0][2][3]", "['grad']").
     steps: for arrays with a loop axis, the loop positions whose slices differ.
     """
 

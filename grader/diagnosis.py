@@ -127,8 +127,8 @@ def callee_findings(fn: spec.Function, case: Case, record: dict) -> tuple[list[F
             )
             what = label[0].upper() + label[1:] if label.startswith("the ") else f"The `{label}`"
             listed = loop.at(", ".join(str(t) for t in at))
-            text = f"{what} that your {fn.name} passed to {callee} is wrong at {listed}: "
-            text += f"{detail}."
+            where = f" at {listed}" if fn.loop is not None or n > 1 else ""
+            text = f"{what} that your {fn.name} passed to {callee} is wrong{where}: {detail}."
             if ONE_CACHE.format(words.cache) in first.message:
                 text += (
                     f" {words.step_cache_hint}: the real {callee} cannot unpack what was "
@@ -195,10 +195,10 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
         verdict.error = _error_text(record.get("error") or {}, case)
         verdict.undefined = undefined_name(record.get("error"))
     else:
-        got, problem = split_outputs(fn, record.get("outputs"))
+        got, problem = split_outputs(fn, record.get("outputs"), case.expected)
         if problem:
             verdict.structure = problem
-            verdict.wrong_outputs = list(fn.outputs)
+            verdict.wrong_outputs = list(fn.output_names(case.expected))
         else:
             verdict.mismatches = output_mismatches(fn, got, case.expected)
             verdict.wrong_outputs = list(dict.fromkeys(name for name, _ in verdict.mismatches))
@@ -239,7 +239,7 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
     elif not written.get("ok"):
         verdict.written_error = _error_text(written.get("error") or {}, case)
     else:
-        got, problem = split_outputs(fn, written.get("outputs"))
+        got, problem = split_outputs(fn, written.get("outputs"), case.expected)
         if problem:
             verdict.written_error = problem
         else:

@@ -31,7 +31,7 @@ def fingerprint_matches(fn: spec.Function, fp: dict, record: dict, verdict: Case
         return _same(record.get("outputs"), outputs["__structure__"])
     if set(outputs) != set(verdict.wrong_outputs):
         return False
-    got, _ = split_outputs(fn, record.get("outputs"))
+    got, _ = split_outputs(fn, record.get("outputs"), verdict.case.expected)
     if got is None or not all(_same(got[k], v) for k, v in outputs.items()):
         return False
     calls = fp.get("calls") or {}

@@ -25,6 +25,10 @@ def _arrays(value, label: str, out: list, depth: int = 0) -> list:
     return out
 
 
+def _fed(fn: spec.Function, item: spec.Intermediate, output: str) -> bool:
+    return any(fn.feeds_output(feed, output) for feed in item.feeds)
+
+
 def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: set[str]):
     """(wrong intermediate names, findings), matching local values whatever their names."""
     if not fn.intermediates or not case.intermediates:
@@ -41,12 +45,12 @@ def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: se
         labels = [label for label, arr in pool if close(arr, reference)]
         if labels:
             right[item.name] = labels[0]
-        elif all(out in wrong_outputs for out in item.feeds):
+        elif all(any(fn.feeds_output(f, out) for out in wrong_outputs) for f in item.feeds):
             wrong.append(item.name)
     if wrong:
         items = [i for i in fn.intermediates if i.name in wrong]
         listed = "; ".join(f"{i.name} ({i.description})" for i in items)
-        feeds = sorted({out for i in items for out in i.feeds})
+        feeds = sorted({out for i in items for out in wrong_outputs if _fed(fn, i, out)})
         start = (
             f" Start with {items[0].name}: it comes first in the computation."
             if len(items) > 1
@@ -62,7 +66,7 @@ def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: se
             )
         )
     for out in sorted(wrong_outputs):
-        feeding = [i for i in fn.intermediates if out in i.feeds]
+        feeding = [i for i in fn.intermediates if _fed(fn, i, out)]
         if feeding and all(i.name in right for i in feeding) and len(feeding) == 1:
             item = feeding[0]
             local = right[item.name].split("[")[0]

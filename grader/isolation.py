@@ -40,7 +40,13 @@ def isolated_request(case: Case) -> dict:
         for callee, plan in case.calls.items()
     }
     capture = bool(fn.intermediates) or fn.captures_locals
-    return {"function": fn.name, "args": case.args, "stubs": stubs, "capture": capture}
+    return {
+        "function": fn.name,
+        "args": case.args,
+        "stubs": stubs,
+        "capture": capture,
+        "seed": case.seed,
+    }
 
 
 def as_written_request(case: Case) -> dict | None:
@@ -48,7 +54,13 @@ def as_written_request(case: Case) -> dict | None:
     fn = case.declared
     if not fn.calls and not fn.fed:
         return None
-    return {"function": fn.name, "args": case.args, "producer": case.producer, "capture": False}
+    return {
+        "function": fn.name,
+        "args": case.args,
+        "producer": case.producer,
+        "capture": False,
+        "seed": case.seed,
+    }
 
 
 def collect(

@@ -62,6 +62,8 @@ def _addresses(entry) -> np.ndarray | None:
 
 
 def _layout_path(fn: spec.Function, output: str, path: str) -> str:
+    if fn.returns == "value":
+        return path
     if fn.returns == "dict":
         return f"[{output!r}]{path}"
     return f"[{fn.output_index(output)}]{path}"
@@ -149,7 +151,7 @@ def changed_after_call(fn: spec.Function, case: Case, record: dict, got: dict) -
     calls = (record.get("stub_calls") or {}).get(callee.name, [])
     steps = loop.steps_list()
     try:
-        stored = got[loop.caches][steps]
+        stored = got[loop.caches] if steps is None else got[loop.caches][steps]
     except (KeyError, IndexError, TypeError):
         return []
     parameters = fn.assignment.words.parameters
@@ -164,7 +166,8 @@ def changed_after_call(fn: spec.Function, case: Case, record: dict, got: dict) -
                     call[entry], case.calls[callee.name]["args"][k][entry]
                 ) and mismatches(cache[i], call[entry]):
                     t = call_step(fn, k, len(calls))
-                    place = describe(fn, loop.caches, f"[{steps}][{k}][{i}]")[0]
+                    inside = f"[{k}][{i}]" if steps is None else f"[{steps}][{k}][{i}]"
+                    place = describe(fn, loop.caches, inside)[0]
                     findings.append(
                         Finding(
                             "changed-after-call",

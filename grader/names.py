@@ -36,7 +36,8 @@ def _cache_entries(fn: spec.Function) -> tuple[str, ...]:
     parameters = fn.assignment.words.parameters
     for name in (fn.name, fn.producer, *fn.calls):
         if name and fn.related(name).cache_layout:
-            return tuple(e for e in fn.related(name).cache_layout if e != parameters)
+            entries = spec.flat_entries(fn.related(name).cache_layout)
+            return tuple(e for e in entries if e != parameters)
     if fn.producer:
         return _cache_entries(fn.related(fn.producer))
     return ()

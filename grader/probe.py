@@ -12,8 +12,11 @@ A request (plain Python values, see `run`):
     function   name of the function to call, looked up in the namespace
     args       positional arguments
     stubs      {callee: StubPlan}: replace callees with replays of recorded reference calls
-    producer   {"function", "args", "output"}: first call another function and pass the
-               `output`-th item of its result as argument `param`
+    producer   {"function", "args", "feeds": [[param, output], ...]}: first call another
+               function and pass the `output`-th item of its result (None: the whole result)
+               as argument `param`
+    seed       np.random.seed(seed) before each call (the producer's and the function's), so
+               that every call of a case starts from the same global generator state
     capture    record the local arrays of the function's frames on return
 """
 
@@ -194,11 +197,12 @@ def memory_layout(value, path="", out=None, depth=0):
 class Stub:
     """Stands in for a callee: returns the recorded reference output of its k-th call.
 
-    plan: {"params": [...], "outputs": [...], "returns": "tuple"|"dict",
+    plan: {"params": [...], "outputs": [...], "returns": "tuple"|"dict"|"value",
            "cache": {"output": name, "layout": [...], "passthrough": [...]} or None,
            "results": [recorded output of call 0, call 1, ...]}
     Cache entries named in `passthrough` are the argument objects received, and entries named
-    like an output are that very output object, as a real implementation would return them.
+    like an output are that very output object, as a real implementation would return them; a
+    nested layout (a list inside the layout) rebuilds a nested tuple the same way.
     """
 
     def __init__(self, name, plan):
@@ -231,16 +235,23 @@ class Stub:
         outs = {n: snapshot(v) for n, v in zip(names, recorded)}
         cache = self.plan.get("cache")  # protocol key
         if cache:
-            entries = list(outs[cache["output"]])
-            for i, entry in enumerate(cache["layout"]):
-                if entry in cache["passthrough"]:
-                    entries[i] = bound[entry]
-                elif entry in outs and entry != cache["output"]:
-                    entries[i] = outs[entry]
-            outs[cache["output"]] = tuple(entries)
+            outs[cache["output"]] = self._rebuild(outs[cache["output"]], cache, bound, outs)
         if self.plan["returns"] == "dict":
             return outs
+        if self.plan["returns"] == "value":
+            return outs[names[0]]
         return tuple(outs[n] for n in names)
+
+    def _rebuild(self, recorded, cache, bound, outs):
+        entries = list(recorded)
+        for i, entry in enumerate(cache["layout"][: len(entries)]):
+            if isinstance(entry, (list, tuple)):
+                entries[i] = self._rebuild(entries[i], dict(cache, layout=entry), bound, outs)
+            elif entry in cache["passthrough"] and entry in bound:
+                entries[i] = bound[entry]
+            elif entry in outs and entry != cache["output"]:
+                entries[i] = outs[entry]
+        return tuple(entries)
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,6 +274,11 @@ def _capture(code, sink):
     return hook
 
 
+def _seed(seed):
+    if seed is not None:
+        np.random.seed(int(seed))
+
+
 def run(namespace, request):
     """Carry out one request against the functions in `namespace`; return plain records."""
     name = request["function"]
@@ -273,6 +289,7 @@ def run(namespace, request):
         return record
     args = list(snapshot(request["args"]))
 
+    seed = request.get("seed")
     producer = request.get("producer")
     if producer:
         source = namespace.get(producer["function"])
@@ -280,8 +297,10 @@ def run(namespace, request):
             record["missing"] = producer["function"]
             return record
         try:
+            _seed(seed)
             produced = source(*snapshot(producer["args"]))
-            args[producer["param"]] = produced[producer["output"]]
+            for param, output in producer["feeds"]:
+                args[param] = produced if output is None else produced[output]
         except Exception as exc:
             record["producer_error"] = _error_record(exc)
             return record
@@ -300,6 +319,7 @@ def run(namespace, request):
     previous = sys.getprofile()
     before = snapshot(args)
     try:
+        _seed(seed)
         if request.get("capture") and code is not None:
             sys.setprofile(_capture(code, frames))
         try:

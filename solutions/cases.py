@@ -14,12 +14,10 @@ import numpy as np
 
 from grader import probe
 from grader.assignments import rnn_lstm as spec
-from grader.compare import mismatches
-from grader.memory import overlapping
-from solutions import reference
+from solutions import casebuild, reference
 from solutions.mistakes import MISTAKES, build
 
-SCHEMA = 1
+SCHEMA = casebuild.SCHEMA
 HIDDEN_SEED = 20261130
 HIDDEN_CASES_PER_FUNCTION = 4
 MIN_EXAMPLES = 2
@@ -113,204 +111,35 @@ def hidden_inputs(name, index):
 
 
 # --------------------------------------------------------------------------------------------
-# recording the reference
+# the case files
 # --------------------------------------------------------------------------------------------
-def _namespace():
-    ns = {"np": np, "sigmoid": reference.sigmoid, "softmax": reference.softmax}
-    ns.update({name: getattr(reference, name) for name in spec.NAMES})
-    return ns
-
-
-def stub_plan(callee_name):
-    """How a replay stub of `callee_name` rebuilds its outputs; results are filled in per case."""
-    callee = spec.function(callee_name)
-    cache = None
-    if callee.cache_layout:
-        cache = {
-            "output": "cache",
-            "layout": list(callee.cache_layout),
-            "passthrough": list(callee.passthrough),
-        }
-    return {
-        "params": list(callee.params),
-        "outputs": list(callee.outputs),
-        "returns": callee.returns,
-        "cache": cache,
-        "results": [],
-    }
-
-
-def _as_outputs(fn_spec, result):
-    if fn_spec.returns == "dict":
-        return [result[k] for k in fn_spec.outputs]
-    return list(result)
-
-
-def _record_callee_calls(fn_spec, args):
-    """Run the reference with recording wrappers around its callees."""
-    calls = {}
-    ns = reference.__dict__
-    saved = {c: ns[c] for c in fn_spec.calls}
-
-    def recorder(callee):
-        real = saved[callee]
-        callee_spec = spec.function(callee)
-
-        def wrapper(*a):
-            calls[callee]["args"].append(dict(zip(callee_spec.params, probe.snapshot(list(a)))))
-            out = real(*a)
-            calls[callee]["results"].append(probe.snapshot(_as_outputs(callee_spec, out)))
-            return out
-
-        return wrapper
-
-    for callee in fn_spec.calls:
-        calls[callee] = {**stub_plan(callee), "args": []}
-        ns[callee] = recorder(callee)
-    try:
-        result = getattr(reference, fn_spec.name)(*probe.snapshot(args))
-    finally:
-        ns.update(saved)
-    return result, calls
-
-
-def _request(fn_spec, args, calls, capture):
-    stubs = {c: {k: v for k, v in plan.items() if k != "args"} for c, plan in calls.items()}
-    return {"function": fn_spec.name, "args": args, "stubs": stubs, "capture": capture}
-
-
-def _output_diffs(fn_spec, record, expected):
-    if not record["ok"]:
-        return None
-    got = record["outputs"]
-    try:
-        got = dict(zip(fn_spec.outputs, _as_outputs(fn_spec, got)))
-    except Exception:  # a mistake that returns another structure: keep it whole
-        return {"__structure__": got}
-    diffs = {}
-    for name, value in expected.items():
-        if _structure_differs(got.get(name), value):
-            diffs[name] = got.get(name)
-    return diffs
-
-
-def _structure_differs(a, b) -> bool:
-    """Whether `a` differs from `b` by the grader's own comparison (so a fingerprint records
-    exactly what the grader will see as wrong)."""
-    return bool(mismatches(a, b))
-
-
-def _call_diffs(record, calls):
-    diffs = {}
-    for callee, plan in calls.items():
-        got = record["stub_calls"].get(callee, [])
-        steps = {}
-        for k in range(max(len(got), len(plan["args"]))):
-            if k >= len(got) or k >= len(plan["args"]):
-                steps[str(k)] = got[k] if k < len(got) else None
-                continue
-            bad = {p: v for p, v in got[k].items() if _structure_differs(v, plan["args"][k][p])}
-            if bad:
-                steps[str(k)] = bad
-        if steps:
-            diffs[callee] = steps
-    return diffs
-
-
-def _fingerprints(fn_spec, args, calls, expected):
-    prints = []
-    for mistake in MISTAKES:
-        if mistake.function != fn_spec.name:
-            continue
-        fn = build(mistake, _namespace())
-        ns = dict(fn.__globals__)
-        ns[fn_spec.name] = fn
-        record = probe.run(ns, _request(fn_spec, args, calls, capture=False))
-        entry = {"mistake": mistake.id}
-        if not record["ok"]:
-            entry["error"] = record["error"]["type"]
-        else:
-            entry["outputs"] = _output_diffs(fn_spec, record, expected)
-            entry["calls"] = _call_diffs(record, calls)
-            if not entry["outputs"] and not entry["calls"]:
-                continue
-        prints.append(entry)
-    return prints
-
-
-def make_case(name, case_id, case_set, args, forward_args, *, edge=False):
-    """One case of `name`: everything the diagnosis needs, computed by the reference."""
-    fn_spec = spec.function(name)
-    producer = None
-    for fed_param, (fed_by, fed_output) in fn_spec.fed.items():  # one fed parameter here
-        fwd_spec = spec.function(fed_by)
-        fwd_out = getattr(reference, fwd_spec.name)(*probe.snapshot(forward_args))
-        param = fn_spec.params.index(fed_param)
-        args = list(args)
-        args[param] = probe.snapshot(fwd_out[fwd_spec.output_index(fed_output)])
-        producer = {
-            "function": fwd_spec.name,
-            "args": forward_args,
-            "output": fwd_spec.output_index(fed_output),
-            "param": param,
-        }
-    result, calls = _record_callee_calls(fn_spec, args)
-    expected = dict(zip(fn_spec.outputs, probe.snapshot(_as_outputs(fn_spec, result))))
-    shared = overlapping(probe.memory_layout(result))
-
-    intermediates = {}
-    if fn_spec.intermediates:
-        record = probe.run(_namespace(), _request(fn_spec, args, {}, capture=True))
-        local = record["locals"][0]
-        for item in fn_spec.intermediates:
-            intermediates[item.name] = local[item.name]
-
-    return {
-        "id": case_id,
-        "set": case_set,
-        "function": name,
-        "args": args,
-        "expected": expected,
-        "calls": calls,
-        "producer": producer,
-        "intermediates": intermediates,
-        "fingerprints": _fingerprints(fn_spec, args, calls, expected),
-        "shared": shared,
-        "edge": edge,
-    }
+def source() -> casebuild.Source:
+    """The reference side of this assignment, for solutions.casebuild."""
+    namespace = {"np": np}
+    namespace.update({name: getattr(reference, name) for name in (*spec.HELPERS, *spec.NAMES)})
+    return casebuild.Source(spec.ASSIGNMENT, namespace, MISTAKES, build)
 
 
 def build_set(case_set, settings=None, *, points):
+    made = source()
     cases = {}
     for name in spec.NAMES:
         if case_set == "public":
             args, fwd = classic_inputs(name)
-            cases[name] = [make_case(name, "public-1", "public", args, fwd)]
+            cases[name] = [casebuild.make_case(made, name, "public-1", "public", args, fwd)]
         else:
             cases[name] = [
-                make_case(
-                    name, f"hidden-{i + 1}", "hidden", *hidden_inputs(name, i), edge=i == EDGE_CASE
+                casebuild.make_case(
+                    made,
+                    name,
+                    f"hidden-{i + 1}",
+                    "hidden",
+                    *hidden_inputs(name, i),
+                    edge=i == EDGE_CASE,
                 )
                 for i in range(HIDDEN_CASES_PER_FUNCTION)
             ]
-    mistakes = {
-        m.id: {
-            "function": m.function,
-            "summary": m.summary,
-            "hint": m.hint,
-            "intermediates": list(m.intermediates),
-        }
-        for m in MISTAKES
-    }
-    return {
-        "schema": SCHEMA,
-        "assignment": spec.ASSIGNMENT.name,
-        "set": case_set,
-        "settings": dict(settings or {}),
-        "points": points,
-        "mistakes": mistakes,
-        "cases": cases,
-    }
+    return casebuild.case_set(made, case_set, cases, settings, points=points)
 
 
 def write(out_dir: Path, settings: dict | None = None, *, points: dict) -> dict[str, Path]:

@@ -8,8 +8,8 @@ import inspect
 
 import nbformat
 
-from grader.assignments import rnn_lstm as spec
-from solutions import reference
+from grader.assignments import assignment, named_by
+from solutions.recipes import recipe
 
 
 def defines(source: str) -> set[str]:
@@ -29,16 +29,19 @@ def function_cell(nb: nbformat.NotebookNode, name: str) -> int:
     raise LookupError(f"no cell defines {name}; defined: {', '.join(known)}")
 
 
-def reference_source(name: str) -> str:
-    return inspect.getsource(getattr(reference, name))
+def reference_source(name: str, assignment_name: str | None = None) -> str:
+    return inspect.getsource(getattr(recipe(assignment_name).reference, name))
 
 
 def notebook(student: nbformat.NotebookNode, **sources: str) -> nbformat.NotebookNode:
     """`student` with every graded function replaced: by `sources[name]` where given, else by
-    the reference code (as a student who got it right would have written it)."""
+    the reference code (as a student who got it right would have written it). The assignment
+    is the one the notebook's metadata names."""
     nb = copy.deepcopy(student)
-    for name in spec.NAMES:
-        nb.cells[function_cell(nb, name)].source = sources.get(name) or reference_source(name)
+    name_of = named_by(student)
+    for name in assignment(name_of).names:
+        source = sources.get(name) or reference_source(name, name_of)
+        nb.cells[function_cell(nb, name)].source = source
     return nb
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from grader.assignments import rnn_lstm as spec
+from grader.assignments import assignment, named_by
 
 QUESTION_MARK = "# BEGIN QUESTION"
 END_QUESTION = "# END QUESTION"
@@ -54,8 +54,10 @@ def _yaml(text: str, where: str) -> dict:
 
 def read(master: Path) -> dict[str, dict[str, float]]:
     """{function: {"question": q, "public": p, "hidden": h}} from the master notebook at
-    `master`, in the spec's order; raises PointsError naming the cell when something is off."""
+    `master`, in the order of the declaration of the assignment its metadata names; raises
+    PointsError naming the cell when something is off."""
     nb = nbformat.read(master, as_version=4)
+    names = assignment(named_by(nb)).names
     found: dict[str, dict[str, float]] = {}
     cells: dict[str, int] = {}
     current: str | None = None
@@ -66,10 +68,10 @@ def read(master: Path) -> dict[str, dict[str, float]]:
         if cell.cell_type == "raw" and first == QUESTION_MARK:
             config = _yaml(cell.source.lstrip()[len(QUESTION_MARK) :], where)
             name = config.get("name")
-            if name not in spec.NAMES:
+            if name not in names:
                 raise PointsError(
                     f"{where}: the question is named {name!r}, which is not a function of this "
-                    f"assignment; expected one of {', '.join(spec.NAMES)}"
+                    f"assignment; expected one of {', '.join(names)}"
                 )
             if name in found:
                 raise PointsError(
@@ -94,7 +96,7 @@ def read(master: Path) -> dict[str, dict[str, float]]:
                 )
             case_set = "hidden" if config.get("hidden") else "public"
             found[current][case_set] += _number(config["points"], where)
-    missing = [n for n in spec.NAMES if n not in found]
+    missing = [n for n in names if n not in found]
     if missing:
         raise PointsError(
             f"{master.name}: expected a question for every function; none for {', '.join(missing)}"
@@ -108,4 +110,4 @@ def read(master: Path) -> dict[str, dict[str, float]]:
                 f"(public {points['public']:g} + hidden {points['hidden']:g}); make the "
                 f"question's `points:` equal the sum of its tests' `points:`"
             )
-    return {name: found[name] for name in spec.NAMES}
+    return {name: found[name] for name in names}

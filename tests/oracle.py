@@ -45,7 +45,8 @@ def wrong_outputs(mistake, cases) -> set[str]:
             made = getattr(reference, case.producer["function"])(
                 *copy.deepcopy(case.producer["args"])
             )
-            args[case.producer["param"]] = made[case.producer["output"]]
+            for param, output in case.producer["feeds"]:
+                args[param] = made if output is None else made[output]
         want = _outputs(fn_spec, getattr(reference, fn_spec.name)(*copy.deepcopy(args)))
         got = _outputs(fn_spec, buggy(*copy.deepcopy(args)))
         wrong |= {k for k in fn_spec.outputs if _differs(got[k], want[k])}

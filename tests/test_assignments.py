@@ -49,8 +49,8 @@ def test_a_declaration_naming_an_undeclared_function_is_refused():
 
 def test_a_loop_of_an_unknown_kind_or_order_is_refused():
     """Only the time loop exists so far; the error lists what does."""
-    with pytest.raises(ValueError, match="loop kind 'layer' is unknown; known: time"):
-        Loop(kind="layer")
+    with pytest.raises(ValueError, match="loop kind 'galaxy' is unknown; known: time, layer"):
+        Loop(kind="galaxy")
     with pytest.raises(ValueError, match="loop order 'sideways'"):
         Loop(order="sideways")
 
@@ -105,13 +105,16 @@ def test_case_data_without_an_assignment_name_is_of_the_default_one(tmp_path):
 def test_case_data_of_an_unknown_or_another_assignment_is_refused(tmp_path):
     """A file naming an unknown assignment, or one other than the option asks for, or files
     of two assignments together, fail with the file and the names."""
-    unknown = _case_file(tmp_path, assignment="deep_nn")
-    with pytest.raises(CaseDataError, match="unknown assignment.*known: rnn_lstm"):
+    unknown = _case_file(tmp_path, assignment="no_such_assignment")
+    with pytest.raises(CaseDataError, match="unknown assignment.*known: rnn_lstm, deep_nn"):
         load_cases(unknown)
     named = _case_file(tmp_path, "hidden_cases.json", assignment="rnn_lstm")
     assert load_cases(named, assignment="rnn_lstm").assignment.name == "rnn_lstm"
     with pytest.raises(CaseDataError, match=r"different assignments \(asked for deep_nn\)"):
         load_cases(named, assignment="deep_nn")
+    other = _case_file(tmp_path, "public_cases.json", assignment="deep_nn")
+    with pytest.raises(CaseDataError, match="different assignments"):
+        load_cases(named, other)
     with pytest.raises(CaseDataError, match="different assignments"):
         load_cases(named, unknown)
 

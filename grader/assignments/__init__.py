@@ -16,10 +16,20 @@ from grader.spec import Assignment
 
 REGISTRY: dict[str, str] = {
     "rnn_lstm": "grader.assignments.rnn_lstm",
+    "deep_nn": "grader.assignments.deep_nn",
 }
 DEFAULT = "rnn_lstm"
 
-__all__ = ["DEFAULT", "REGISTRY", "assignment"]
+__all__ = ["DEFAULT", "REGISTRY", "assignment", "named_by"]
+
+
+def named_by(notebook) -> str:
+    """The assignment a notebook's metadata names (`"grader": {"assignment": ...}`, which the
+    master notebook sets and the student notebook keeps); `DEFAULT` when it names none."""
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    found = metadata.get("grader") if isinstance(metadata, dict) else None
+    name = found.get("assignment") if isinstance(found, dict) else None
+    return name if isinstance(name, str) and name in REGISTRY else DEFAULT
 
 
 def assignment(name: str | None = None) -> Assignment:

@@ -265,6 +265,55 @@ HIDDEN: dict[str, dict[str, Callable[[], tuple]]] = {
 """function -> case name -> builder of hidden inputs (sizes chosen, values drawn)."""
 
 
+def _layer_forward_inputs(seed, n, n_prev, m, activation):
+    """The inputs of the forward pass that made `_layer_backward_inputs`'s cache (same draws)."""
+    return (*_linear_inputs(seed, n, n_prev, m), activation)
+
+
+def _model_forward_inputs(seed, dims, m):
+    """The inputs of the forward pass that made `_model_backward_inputs`'s AL and caches."""
+    draw = _draws(seed)
+    X = draw(dims[0], m)
+    return X, _parameters(draw, dims)
+
+
+FORWARD: dict[str, dict[str, Callable[[], tuple]]] = {
+    "linear_backward": {
+        "square-weights": lambda: _linear_inputs(51, 4, 4, 3),
+        "wide": lambda: _linear_inputs(53, 6, 2, 5),
+        "single-unit": lambda: _linear_inputs(55, 1, 3, MIN_EXAMPLES),
+    },
+    "linear_activation_backward": {
+        "square-relu": lambda: _layer_forward_inputs(60, 4, 4, 3, "relu"),
+        "square-sigmoid": lambda: _layer_forward_inputs(60, 4, 4, 3, "sigmoid"),
+        "wide-relu": lambda: _layer_forward_inputs(61, 6, 2, 5, "relu"),
+        "single-unit-sigmoid": lambda: _layer_forward_inputs(62, 1, 3, MIN_EXAMPLES, "sigmoid"),
+    },
+    "L_model_backward": {
+        "single-hidden-unit": lambda: _model_forward_inputs(70, [3, 1, 1], 4),
+        "three-hidden-layers": lambda: _model_forward_inputs(71, [4, 5, 3, 2, 1], 6),
+        "no-hidden-layer": lambda: _model_forward_inputs(72, [6, 1], 3),
+    },
+}
+"""function -> hidden case name -> the inputs of the forward pass whose reference outputs are
+the case's fed arguments (the cache, or AL and caches): graded as written, the student's own
+forward pass makes them from these."""
+
+EDGE_MARKS = ("single", "no-hidden")
+"""A hidden case whose name holds one of these has edge sizes (a single unit, no hidden layer):
+it can cost points, never earn them."""
+
+
+def is_edge(case: Case) -> bool:
+    return case.hidden and any(mark in case.name for mark in EDGE_MARKS)
+
+
+def forward_inputs(case: Case) -> tuple | None:
+    """The producer's inputs of a case (see FORWARD); None when its arguments are given whole."""
+    make = FORWARD.get(case.function, {}).get(case.name) if case.hidden else None
+    return make() if make else None
+
+
 def _cases(table, hidden, seed) -> tuple[Case, ...]:
     return tuple(
         Case(function, name, hidden, make, seed)
