@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 
 def _same(a, b) -> bool:
-    return not mismatches(a, b)
+    """Equal both ways: the comparison reads only the keys it expects, so a dict with fewer
+    keys (a loop that skips a layer) would otherwise match any dict that has them."""
+    return not mismatches(a, b) and not mismatches(b, a)
 
 
 def fingerprint_matches(fn: spec.Function, fp: dict, record: dict, verdict: CaseVerdict) -> bool:

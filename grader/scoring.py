@@ -438,7 +438,10 @@ def with_blame(
         own = verdicts.get(name, [])
         fails_as_written = any(not v.written_passed for v in own)
         if not fails_as_written or result.status == "missing":
-            final.append(replace(result, blame=(name,) if result.status == "missing" else ()))
+            # right as written: only its own failure (missing, or a scoring policy such as
+            # writing into an input) can make it fail, and then the cause is its own code
+            at_fault = result.status == "missing" or result.correct_in_isolation is False
+            final.append(replace(result, blame=(name,) if at_fault else ()))
             continue
         blame = [name] if result.correct_in_isolation is not True else []
         fn = own[0].case.declared

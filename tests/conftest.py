@@ -18,6 +18,29 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def built_deep_nn(tmp_path_factory):
+    """The deep network assignment built once per test session by the same build."""
+    from solutions.build import build
+    from solutions.recipes import recipe
+
+    return build(tmp_path_factory.mktemp("build-deep_nn") / "dist", recipe("deep_nn").master)
+
+
+@pytest.fixture(scope="session")
+def deep_nn_student(built_deep_nn):
+    return nbformat.read(built_deep_nn["student"], as_version=4)
+
+
+@pytest.fixture(scope="session")
+def deep_nn_cases(built_deep_nn):
+    import grader
+
+    return grader.load_cases(
+        built_deep_nn["cases"] / "public_cases.json", built_deep_nn["cases"] / "hidden_cases.json"
+    )
+
+
+@pytest.fixture(scope="session")
 def student_nb(built):
     return nbformat.read(built["student"], as_version=4)
 

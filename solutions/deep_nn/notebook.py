@@ -61,7 +61,7 @@ requirements:
   - /autograder/source/files/rnn_grader
 plugins:
   - grader.otter_plugin.RootCausePlugin:
-      mutated_inputs: warn
+      mutated_inputs: fail
 tests:
   files: false
   ok_format: false"""
