@@ -259,8 +259,11 @@ def load(*paths: Path, assignment: str | None = None) -> CaseData:
     )
 
 
-def find_case_files(*folders: Path, sets: tuple[str, ...] = SETS) -> list[Path]:
-    """For each set, the first `<set>_cases.json` found in `folders`, then in the package data.
+def find_case_files(
+    *folders: Path, sets: tuple[str, ...] = SETS, packaged: bool = True
+) -> list[Path]:
+    """For each set, the first `<set>_cases.json` found in `folders`, then (with `packaged`)
+    in the package data.
 
     A folder may hold the file itself or a copy of this package (`grader/data/`), as the
     student bundle and otter's grading folder do.
@@ -270,7 +273,8 @@ def find_case_files(*folders: Path, sets: tuple[str, ...] = SETS) -> list[Path]:
         name = f"{case_set}_cases.json"
         candidates = [Path(f) / name for f in folders]
         candidates += [Path(f) / "grader" / "data" / name for f in folders]
-        candidates.append(PACKAGE_DATA / name)
+        if packaged:
+            candidates.append(PACKAGE_DATA / name)
         match = next((c for c in candidates if c.is_file()), None)
         if match is not None:
             found.append(match)

@@ -24,13 +24,18 @@ from grader.execution import Limits
 from grader.pipeline import check_submission
 from grader.report import RENDERERS
 from grader.sandbox import DEFAULT_ADDRESS_SPACE, Mode
+from grader.sources import expand, named_assignments
 
 DEFAULT_CASES = Path("dist")
 
 
 def _cases(folder: str | None, name: str | None = None) -> tuple[CaseData, list[str]]:
-    """The case data in `folder`, of the assignment the files name (`name` checks it)."""
-    folders = [Path(folder)] if folder else [DEFAULT_CASES]
+    """The case data of assignment `name` (None: whichever the files name): from
+    `<folder>/<name>/` when that holds case files (a build of another assignment beside the
+    default one's), else from `folder` (default dist/)."""
+    base = Path(folder) if folder else DEFAULT_CASES
+    own = base / name if name else None
+    folders = [own] if own is not None and find_case_files(own, packaged=False) else [base]
     files = find_case_files(*folders)
     sets = [f.name.split("_")[0] for f in files]
     notes = []
@@ -46,6 +51,19 @@ def _cases(folder: str | None, name: str | None = None) -> tuple[CaseData, list[
     return load(*files, assignment=name), notes
 
 
+def _named(args, submissions: list[str]) -> str | None:
+    """The assignment to grade: --assignment, else the one most of the submissions' notebooks
+    name in their metadata (so one notebook cannot choose for a class), else None (the one the
+    case files name)."""
+    if args.assignment:
+        return args.assignment
+    found, _ = expand(submissions)
+    counts = named_assignments(found).most_common(2)
+    if not counts or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+        return None
+    return counts[0][0]
+
+
 def _limits(args) -> Limits:
     return Limits.from_settings(
         args.cell_seconds, args.probe_seconds, args.submission_seconds, args.sandbox, args.memory_mb
@@ -56,7 +74,7 @@ def cmd_check(args) -> int:
     limits = _limits(args)
     if limits.containment.mode is not Mode.OFF:
         sandbox.prefetch(limits.containment)  # checked while the case data loads
-    cases, notes = _cases(args.cases, args.assignment)
+    cases, notes = _cases(args.cases, _named(args, [args.submission]))
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     names = cases.assignment.names
@@ -69,7 +87,8 @@ def cmd_check(args) -> int:
     sys.stdout.write(RENDERERS[args.format](report))
     if args.format != "text":
         sys.stdout.write("\n")
-    if report.run.status == "not_run":  # --sandbox required on a machine without the sandbox
+    if report.run.status == "not_run":  # not run: --sandbox required without one, or a
+        # notebook of another assignment than --assignment
         return 3
     if args.require:
         return 0 if report.function(args.require).status == "pass" else 1
@@ -82,7 +101,7 @@ def cmd_batch(args) -> int:
         "SOURCES... --out DIR` (resumable, with a gradebook and a class report).",
         file=sys.stderr,
     )
-    cases, notes = _cases(args.cases, args.assignment)
+    cases, notes = _cases(args.cases, _named(args, args.submissions))
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     names = report_names(args.submissions)
@@ -112,7 +131,7 @@ def cmd_batch(args) -> int:
 def cmd_grade(args) -> int:
     from grader.grade import grade_sources
 
-    cases, notes = _cases(args.cases, args.assignment)
+    cases, notes = _cases(args.cases, _named(args, args.sources))
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     return grade_sources(
@@ -147,13 +166,16 @@ def parser() -> argparse.ArgumentParser:
 
     def limits(sp, named: bool = True):
         sp.add_argument(
-            "--cases", help="folder with public_cases.json / hidden_cases.json (default: dist/)"
+            "--cases",
+            help="folder with public_cases.json / hidden_cases.json, or with a NAME/ subfolder "
+            "holding them for assignment NAME (default: dist/)",
         )
         if named:  # the Classroom job grades the notebook of its template: no choice
             sp.add_argument(
                 "--assignment",
                 choices=sorted(REGISTRY),
-                help="the assignment to grade as (default: the one the case files name)",
+                help="the assignment to grade as (default: the one the notebooks' metadata "
+                "names, by majority; else the one the case files name)",
             )
         sp.add_argument(
             "--cell-seconds",
@@ -244,7 +266,9 @@ def parser() -> argparse.ArgumentParser:
     classroom.set_defaults(run=cmd_classroom)
 
     build = sub.add_parser("build", help="build case data, student notebook and autograder")
-    build.add_argument("--out", default="dist")
+    build.add_argument(
+        "--out", help="where to build (default dist/ for the default assignment, else dist/NAME)"
+    )
     build.add_argument(
         "--assignment",
         choices=sorted(REGISTRY),

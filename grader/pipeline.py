@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader import isolation, staleness
-from grader.assignments import assignment
+from grader.assignments import assignment, declared_by
 from grader.bundle import write_student_files
 from grader.casedata import CaseData
 from grader.diagnosis import judge
@@ -26,6 +26,11 @@ KERNEL_FAILED = (
     "nothing of it could be run. This is a problem on the grading machine, not in the notebook."
 )
 NOT_GRADED = "Not graded: {reason}"
+OTHER_ASSIGNMENT = (
+    "{name} is a notebook of the {other} assignment (its metadata says so), and this grading "
+    "run grades {graded}: it was not run. Submit the {graded} notebook, or grade this one with "
+    "the {other} case data."
+)
 INTERNAL_ERROR = (
     "The grader itself failed on this submission ({error}); it was not graded. "
     "Please report this with the submission attached."
@@ -218,6 +223,11 @@ def _check(path: str | Path, cases: CaseData, limits: Limits) -> Report:
 
     saved = intake.notebook
     notices = list(intake.notices)
+    other = declared_by(saved)
+    if other is not None and other != cases.assignment.name:
+        reason = OTHER_ASSIGNMENT.format(name=name, other=other, graded=cases.assignment.name)
+        notice = Finding("other-assignment", reason)
+        return Report(name, RunRecord("not_run"), (), _ungraded(reason, cases), (*notices, notice))
     try:
         contained = containment_notice(limits)
     except SandboxUnavailable as exc:

@@ -11,12 +11,15 @@ belongs to exactly one content and can be reused when the same command runs agai
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
+from grader.assignments import declared_by
 from grader.casedata import CaseData
 from grader.intake import MAX_BYTES
 
@@ -105,6 +108,20 @@ def expand(sources: list[str]) -> tuple[list[Submission], list[str]]:
             problems.append(NO_SOURCE.format(source=source))
     unique = list({s.identifier: s for s in found}.values())
     return unique, problems
+
+
+def named_assignments(submissions: list[Submission]) -> Counter:
+    """How many of `submissions` name each registered assignment in their notebook metadata
+    (unreadable files and notebooks that name none are not counted)."""
+    counts: Counter = Counter()
+    for submission in submissions:
+        try:
+            name = declared_by(json.loads(submission.read()))
+        except Exception:  # noqa: BLE001 (a bad file names nothing; intake says why later)
+            name = None
+        if name:
+            counts[name] += 1
+    return counts
 
 
 def grader_version() -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader.assignments import DEFAULT, REGISTRY
 from grader.casedata import DIGESTS, digest
 from grader.classroom import workflow
 from solutions import points
@@ -218,6 +219,23 @@ def master_points(master: Path = MASTER) -> dict[str, dict[str, float]]:
         raise BuildError(f"the points in the master notebook do not add up: {exc}") from exc
 
 
+def clear(out: Path, keep: set[str]) -> None:
+    """Empty `out` for a new build, except the folders named in `keep`: the builds of other
+    assignments (`dist/deep_nn/` beside the default assignment's build in `dist/`)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        out.unlink()
+        return
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink() and child.name in keep:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
 def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     """Build everything into `out` from the master notebook at `master`; returns the important
     paths."""
@@ -227,8 +245,7 @@ def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     case_dir = work / "cases"
     of_master(master).write_cases(case_dir, case_data_settings(master), points=question_points)
     staged = stage(work / "stage", case_dir, master)
-    if out.exists():
-        shutil.rmtree(out)
+    clear(out, keep=set(REGISTRY) - {of_master(master).name})
     run_assign(staged, out)
     student_requirements(out / "student", master.name)
     classroom = out / "classroom"
@@ -251,8 +268,14 @@ def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     }
 
 
-def main(out: str = "dist", master: Path = MASTER, assignment: str | None = None) -> int:
+def default_out(assignment: str | None) -> str:
+    """Where a build goes unless told: dist/ for the default assignment, dist/NAME for others."""
+    return "dist" if assignment in (None, DEFAULT) else f"dist/{assignment}"
+
+
+def main(out: str | None = None, master: Path = MASTER, assignment: str | None = None) -> int:
     """Build `assignment` (its recipe's master) or else the master at `master`."""
+    out = out or default_out(assignment)
     try:
         if assignment is not None:
             master = recipe(assignment).master

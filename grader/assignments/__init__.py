@@ -20,16 +20,27 @@ REGISTRY: dict[str, str] = {
 }
 DEFAULT = "rnn_lstm"
 
-__all__ = ["DEFAULT", "REGISTRY", "assignment", "named_by"]
+__all__ = ["DEFAULT", "REGISTRY", "assignment", "declared_by", "named_by"]
+
+
+def declared_by(notebook) -> str | None:
+    """The registered assignment a notebook's metadata names, or None: `"grader":
+    {"assignment": ...}` (set in the master, kept in the student notebook), else otter's
+    `"otter": {"assignment_name": ...}` (which otter assign writes from the master's config)."""
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    if not isinstance(metadata, dict):
+        return None
+    for section, key in (("grader", "assignment"), ("otter", "assignment_name")):
+        found = metadata.get(section)
+        name = found.get(key) if isinstance(found, dict) else None
+        if isinstance(name, str) and name in REGISTRY:
+            return name
+    return None
 
 
 def named_by(notebook) -> str:
-    """The assignment a notebook's metadata names (`"grader": {"assignment": ...}`, which the
-    master notebook sets and the student notebook keeps); `DEFAULT` when it names none."""
-    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
-    found = metadata.get("grader") if isinstance(metadata, dict) else None
-    name = found.get("assignment") if isinstance(found, dict) else None
-    return name if isinstance(name, str) and name in REGISTRY else DEFAULT
+    """The assignment a notebook's metadata names; `DEFAULT` when it names none."""
+    return declared_by(notebook) or DEFAULT
 
 
 def assignment(name: str | None = None) -> Assignment:
