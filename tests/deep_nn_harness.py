@@ -9,14 +9,15 @@ import sys
 
 import numpy as np
 
-from solutions.deep_nn import cases, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.deep_nn import cases
 from solutions.deep_nn import reference as ref
 
 
 def namespace() -> dict:
     """The globals a notebook offers: np, the provided helpers and every reference function."""
     names = {"np": np}
-    names.update({name: getattr(ref, name) for name in (*spec_draft.HELPERS, *spec_draft.NAMES)})
+    names.update({name: getattr(ref, name) for name in (*spec.HELPERS, *spec.NAMES)})
     return names
 
 

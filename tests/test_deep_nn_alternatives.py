@@ -8,7 +8,8 @@ import ast
 import pytest
 from deep_nn_harness import namespace, outcome
 
-from solutions.deep_nn import cases, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.deep_nn import cases
 from solutions.deep_nn.alternatives import ALTERNATIVES
 
 
@@ -20,7 +21,7 @@ def build(source: str, function: str, names: dict):
 
 def test_every_graded_function_has_an_alternative():
     """At least one alternative per graded function, ids unique and prefixed by the function."""
-    assert {a.function for a in ALTERNATIVES} == set(spec_draft.NAMES)
+    assert {a.function for a in ALTERNATIVES} == set(spec.NAMES)
     assert len({a.id for a in ALTERNATIVES}) == len(ALTERNATIVES)
     assert all(a.id.startswith(a.function.lower().replace("_", "-")) for a in ALTERNATIVES)
 

@@ -1,5 +1,5 @@
-"""Checks of the deep network cases (solutions.deep_nn.cases) and of the declaration draft
-(solutions.deep_nn.spec_draft) against the reference they describe."""
+"""Checks of the deep network cases (solutions.deep_nn.cases) and of the declaration
+(grader.assignments.deep_nn) against the reference they describe."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import inspect
 import numpy as np
 import pytest
 
-from solutions.deep_nn import cases, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.deep_nn import cases, notebook
 from solutions.deep_nn import reference as ref
 
 # The argument whose columns are the examples, for the functions that take one.
@@ -23,7 +24,7 @@ EXAMPLES_ARG = {
 }
 
 
-@pytest.mark.parametrize("function", spec_draft.NAMES)
+@pytest.mark.parametrize("function", spec.NAMES)
 def test_every_function_has_a_public_and_two_hidden_cases(function):
     """At least one public case and two hidden ones, with unique names."""
     found = cases.for_function(function)
@@ -58,7 +59,7 @@ def test_public_and_hidden_cases_cover_both_activations(function):
     """Each choice of `activation` has a public case and a hidden one."""
     for hidden in (False, True):
         seen = {c.args()[-1] for c in cases.for_function(function) if c.hidden is hidden}
-        assert seen == set(spec_draft.ACTIVATIONS)
+        assert seen == set(spec.ACTIVATIONS)
 
 
 def test_edge_sizes_are_present():
@@ -84,21 +85,22 @@ def test_classic_public_case_reproduces_the_classic_draws():
     assert np.array_equal(AL, np.random.randn(1, 2)) and len(caches) == 2
 
 
-@pytest.mark.parametrize("function", spec_draft.NAMES)
-def test_spec_draft_agrees_with_the_reference(function):
+@pytest.mark.parametrize("function", spec.NAMES)
+def test_declaration_agrees_with_the_reference(function):
     """Parameters are the reference's; `calls` are exactly the graded functions its code names;
     intermediates and choice parameters are locals and parameters of it."""
-    decl = spec_draft.function(function)
+    decl = spec.function(function)
     fn = getattr(ref, function)
     assert decl.params == tuple(inspect.signature(fn).parameters)
-    named = set(fn.__code__.co_names) & set(spec_draft.NAMES)
+    named = set(fn.__code__.co_names) & set(spec.NAMES)
     assert set(decl.calls) == named
     assert {i.name for i in decl.intermediates} <= set(fn.__code__.co_varnames)
     assert set(decl.choices) <= set(decl.params)
     for callee, _ in decl.fed.values():
-        assert callee in spec_draft.NAMES
+        assert callee in spec.NAMES
 
 
 def test_declared_points_are_positive():
-    """Every graded function is worth something; the notebook takes its points from here."""
-    assert all(f.points > 0 for f in spec_draft.FUNCTIONS)
+    """Every graded function is worth something; the notebook takes its points from here
+    (solutions.deep_nn.notebook.POINTS, written into the master)."""
+    assert all(notebook.POINTS[name] > 0 for name in spec.NAMES)

@@ -1,19 +1,19 @@
 """A sketch of root cause across layers, on the deep network assignment, with nothing but the
-declaration draft, the cases and the catalog: what issue 10 asks the engine to say, shown to be
-computable. L_model_backward is run as written (with the student's linear_activation_backward)
-and in isolation (with a replay stub returning the reference's results of each call, in order);
-wrong outputs are grouped by layer through the draft's `layer_keys`; the callee's verdict is split
-by the draft's `choices`."""
+declaration (grader.assignments.deep_nn), the cases and the catalog: what issue 10 asks the
+engine to say, computed without it. L_model_backward is run as written (with the student's
+linear_activation_backward) and in isolation (with a replay stub returning the reference's
+results of each call, in order); wrong outputs are grouped by layer through the declared loop
+keys (`Loop.key_position`); the callee's verdict is split by its `activation` choice."""
 
 from __future__ import annotations
 
 import copy
 import inspect
-import re
 
 from deep_nn_harness import differs, namespace
 
-from solutions.deep_nn import cases, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.deep_nn import cases
 from solutions.deep_nn import reference as ref
 from solutions.deep_nn.mistakes import MISTAKES, build
 
@@ -25,13 +25,12 @@ def mistake(mistake_id: str):
 
 
 def layer_of(function: str, key: str) -> int:
-    """The layer a returned key belongs to, from the draft's patterns ("dA{l-1}": dA1 -> 2)."""
-    for pattern in spec_draft.function(function).layer_keys:
-        name, _, offset = pattern.partition("{l")
-        match = re.fullmatch(re.escape(name) + r"(\d+)", key)
-        if match:
-            return int(match[1]) - int(offset.rstrip("}") or 0)
-    raise LookupError(f"{key!r} matches none of {spec_draft.function(function).layer_keys}")
+    """The layer a returned key belongs to, from the declared loop keys ("dA{l-1}": dA1 -> 2)."""
+    loop = spec.function(function).loop
+    found = loop.key_position(key)
+    if found is None:
+        raise LookupError(f"{key!r} matches none of {loop.keys}")
+    return found[1]
 
 
 def wrong_layers(function: str, got: dict, want: dict) -> set[int]:

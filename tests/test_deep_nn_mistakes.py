@@ -19,7 +19,8 @@ from collections import Counter
 import pytest
 from deep_nn_harness import differs, namespace, outcome, run_capturing_locals
 
-from solutions.deep_nn import cases, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.deep_nn import cases
 from solutions.deep_nn import reference as ref
 from solutions.deep_nn.mistakes import MISTAKES, Mistake, build
 
@@ -30,8 +31,8 @@ def test_catalog_covers_every_function():
     """At least 20 mistakes, every graded function has at least two, and no other name."""
     counts = Counter(m.function for m in MISTAKES)
     assert len(MISTAKES) >= 20
-    assert set(counts) == set(spec_draft.NAMES)
-    assert all(counts[name] >= 2 for name in spec_draft.NAMES), counts
+    assert set(counts) == set(spec.NAMES)
+    assert all(counts[name] >= 2 for name in spec.NAMES), counts
 
 
 def test_ids_are_unique():
@@ -48,7 +49,7 @@ def test_mistake_is_well_formed(mistake: Mistake):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", mistake.id)
     assert mistake.summary.strip() and "\n" not in mistake.summary
     assert mistake.hint.strip()
-    allowed = {i.name for i in spec_draft.function(mistake.function).intermediates}
+    allowed = {i.name for i in spec.function(mistake.function).intermediates}
     assert set(mistake.intermediates) <= allowed
     assert len(set(mistake.intermediates)) == len(mistake.intermediates)
 
@@ -86,7 +87,7 @@ def test_mistake_is_caught_by_a_case(mistake: Mistake):
     assert caught, f"the mistake gives the reference's results on every case: {seen}"
 
 
-@pytest.mark.parametrize("function", spec_draft.NAMES)
+@pytest.mark.parametrize("function", spec.NAMES)
 def test_the_reference_itself_is_not_caught(function: str):
     """The harness is fair: the reference run as a submission gives "same" on every case."""
     fn = getattr(ref, function)
@@ -115,14 +116,14 @@ def test_reference_writes_into_no_input(case: cases.Case):
     assert not differs(args, before)
 
 
-WITH_INTERMEDIATES = [m for m in MISTAKES if spec_draft.function(m.function).intermediates]
+WITH_INTERMEDIATES = [m for m in MISTAKES if spec.function(m.function).intermediates]
 
 
 @pytest.mark.parametrize("mistake", WITH_INTERMEDIATES, ids=[m.id for m in WITH_INTERMEDIATES])
 def test_declared_intermediates_are_the_wrong_ones(mistake: Mistake):
     """On the cases where the mistake runs, exactly its declared intermediates differ (none
     are declared for a mistake that crashes on every case)."""
-    names = [i.name for i in spec_draft.function(mistake.function).intermediates]
+    names = [i.name for i in spec.function(mistake.function).intermediates]
     fn = build(mistake, namespace())
     reference_fn = getattr(ref, mistake.function)
     wrong, ran = set(), 0

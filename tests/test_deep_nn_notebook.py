@@ -1,7 +1,8 @@
 """Checks of the deep network master notebook (assignment/deep_nn.ipynb) and its generator
 (solutions/deep_nn/notebook.py): valid nbformat 4, current with the generator, one question per
-graded function with the declared points split a quarter public, three quarters hidden, solution
-cells that are the reference once filled, and a master that `otter assign` accepts."""
+graded function with its points (the generator's POINTS) split a quarter public, three quarters
+hidden, solution cells that are the reference once filled, and a master that `otter assign`
+accepts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import numpy as np
 import pytest
 import yaml
 
-from solutions.deep_nn import cases, notebook, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.build import function_body
+from solutions.deep_nn import cases, notebook
 from solutions.deep_nn import reference as ref
 
 TEST_CONFIG = re.compile(r'^""" # BEGIN TEST CONFIG\n(?P<yaml>.*?)\n""" # END TEST CONFIG', re.S)
@@ -81,20 +84,21 @@ def test_master_is_what_the_generator_writes():
 
 
 def test_every_graded_function_has_a_question_with_its_points(master):
-    """One question per graded function, in the declared order, worth the declared points; its
-    public test has a quarter of them, its hidden test the rest, and both check that function."""
+    """One question per graded function, in the declared order, worth the points the generator
+    gives it (notebook.POINTS); its public test has a quarter of them, its hidden test the rest,
+    and both check that function."""
     found = questions(master)
-    assert list(found) == list(spec_draft.NAMES)
-    for fn in spec_draft.FUNCTIONS:
-        q = found[fn.name]
-        assert q["points"] == fn.points > 0
+    assert list(found) == list(spec.NAMES)
+    for name in spec.NAMES:
+        q, points = found[name], notebook.POINTS[name]
+        assert q["points"] == points > 0
         (public, public_src), (hidden, hidden_src) = q["tests"]
         assert not public.get("hidden") and hidden["hidden"] is True
-        assert public["points"] == pytest.approx(0.25 * fn.points)
-        assert public["points"] + hidden["points"] == pytest.approx(fn.points)
-        assert f'assert_function("{fn.name}", env, case_set="public")' in public_src
-        assert f'assert_function("{fn.name}", env, case_set="hidden")' in hidden_src
-        assert f"`{fn.name}`" in q["markdown"].splitlines()[0]
+        assert public["points"] == pytest.approx(0.25 * points)
+        assert public["points"] + hidden["points"] == pytest.approx(points)
+        assert f'assert_function("{name}", env, case_set="public")' in public_src
+        assert f'assert_function("{name}", env, case_set="hidden")' in hidden_src
+        assert f"`{name}`" in q["markdown"].splitlines()[0]
         assert "$" in q["markdown"]
 
 
@@ -116,9 +120,9 @@ def test_solution_cells_are_the_reference_once_filled(filled):
 def test_helpers_cell_is_the_reference_helpers(filled):
     """The helpers cell, once filled, is the source of the four provided helpers."""
     (cell,) = [c for c in filled.cells if c.cell_type == "code" and "def sigmoid(" in c.source]
-    for name in spec_draft.HELPERS:
+    for name in spec.HELPERS:
         assert inspect.getsource(getattr(ref, name)).strip() in cell.source
-    assert {n.name for n in ast.parse(cell.source).body} == set(spec_draft.HELPERS)
+    assert {n.name for n in ast.parse(cell.source).body} == set(spec.HELPERS)
 
 
 def test_filled_notebook_computes_the_reference_results(filled):
@@ -172,10 +176,10 @@ def test_otter_assign_accepts_the_master(filled, tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     student = nbformat.read(tmp_path / "dist" / "student" / "deep_nn.ipynb", as_version=4)
     code = [c.source for c in student.cells if c.cell_type == "code"]
-    for name in spec_draft.NAMES:
+    for name in spec.NAMES:
         (i,) = [k for k, src in enumerate(code) if src.startswith(f"def {name}(")]
         assert code[i + 1] == f'grader.check("{name}")'
-        assert notebook.function_body(name).splitlines()[-1].strip() not in code[i]
+        assert function_body(name, ref).splitlines()[-1].strip() not in code[i]
 
 
 def test_markdown_math_is_balanced(master):

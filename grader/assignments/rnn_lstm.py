@@ -6,7 +6,7 @@ own, for the solution side (solutions/cases.py) and the tests; the engine reads 
 through the registry (grader.assignments).
 
 What the record types do not yet express for the deep network's layer loop (phase 2 of issue
-10, see solutions/deep_nn/spec_draft.py):
+10, declared in grader/assignments/deep_nn.py):
 - `Loop(kind="layer")`: positions in dictionary keys ("dW{l}", "dA{l-1}") and list offsets
   ({"caches": 1}) instead of an array axis; grader.spec.LOOP_KINDS refuses it today, and
   grader.outputs.describe, grader.memory.changed_after_call and scoring's step pattern read

@@ -6,26 +6,29 @@ solution cell and a public and a hidden test worth a quarter and three quarters 
     python -m solutions.deep_nn.notebook           # (re)write the master
     python -m solutions.deep_nn.notebook --check   # exit 1 if the file on disk is not current
 
-The solution cells hold body marks (`# reference body: NAME`), as in the first master: the code
-exists once, in solutions/deep_nn/reference.py, and `fill()` puts it in, as the build's
-`fill_master` does for the first assignment. There is no `grader.check(...)` cell in a master:
-`otter assign` writes one after each question of the student notebook. The set-up cell is the
-first master's, with this notebook's file name. Not wired into the build yet.
+The functions, in order, and the helpers are the declaration's (grader/assignments/deep_nn.py);
+what each question is worth is `POINTS`, written into the master, which is where the build reads
+it (solutions.points). The solution cells hold body marks (`# reference body: NAME`), as in the
+first master: the code exists once, in solutions/deep_nn/reference.py, and the build's
+`fill_master` puts it in (`fill()` here, on a copy). There is no `grader.check(...)` cell in a
+master: `otter assign` writes one after each question of the student notebook. The set-up cell
+is the first master's, with this notebook's file name. `python -m grader build --assignment
+deep_nn` builds the assignment from the master.
 """
 
 from __future__ import annotations
 
-import ast
+import copy
 import inspect
-import json
 import sys
-import textwrap
 from pathlib import Path
 
 import nbformat
 from nbformat import v4
 
-from solutions.deep_nn import reference, spec_draft
+from grader.assignments import deep_nn as spec
+from solutions.build import BODY_MARK, HELPERS_MARK, fill_master
+from solutions.deep_nn import reference
 from solutions.deep_nn.notebook_text import (
     BEFORE_YOU_START,
     DOCSTRINGS,
@@ -36,14 +39,25 @@ from solutions.deep_nn.notebook_text import (
     TITLE,
     WELL_DONE,
 )
+from solutions.recipes import recipe
 
 ROOT = Path(__file__).resolve().parents[2]
-NAME = "deep_nn"
+NAME = spec.ASSIGNMENT.name
 MASTER = ROOT / "assignment" / f"{NAME}.ipynb"
 FIRST_MASTER = ROOT / "assignment" / "rnn_lstm.ipynb"
-BODY_MARK = "# reference body: "  # the same marks as solutions/build.py's
-HELPERS_MARK = "# reference helpers: "
 PUBLIC_SHARE = 0.25
+POINTS: dict[str, float] = {
+    "initialize_parameters_deep": 1.0,
+    "linear_forward": 1.0,
+    "linear_activation_forward": 1.0,
+    "L_model_forward": 2.0,
+    "compute_cost": 1.0,
+    "linear_backward": 2.0,
+    "linear_activation_backward": 2.0,
+    "L_model_backward": 3.0,
+    "update_parameters": 1.0,
+}
+"""What each graded function's question is worth; the master carries it to the build."""
 
 CONFIG = f"""\
 # ASSIGNMENT CONFIG
@@ -93,20 +107,21 @@ def solution_source(name: str) -> str:
     )
 
 
-def question_cells(fn: spec_draft.Function) -> list:
+def question_cells(name: str) -> list:
     """The cells of one question, from `# BEGIN QUESTION` to `# END QUESTION`."""
-    public = fn.points * PUBLIC_SHARE
+    points = POINTS[name]
+    public = points * PUBLIC_SHARE
     tests = [
-        TEST_CELL.format(points=public, hidden="", name=fn.name, case_set="public"),
+        TEST_CELL.format(points=public, hidden="", name=name, case_set="public"),
         TEST_CELL.format(
-            points=fn.points - public, hidden="\nhidden: true", name=fn.name, case_set="hidden"
+            points=points - public, hidden="\nhidden: true", name=name, case_set="hidden"
         ),
     ]
     return [
-        v4.new_raw_cell(f"# BEGIN QUESTION\nname: {fn.name}\npoints: {fn.points:g}"),
-        v4.new_markdown_cell(QUESTIONS[fn.name].strip()),
+        v4.new_raw_cell(f"# BEGIN QUESTION\nname: {name}\npoints: {points:g}"),
+        v4.new_markdown_cell(QUESTIONS[name].strip()),
         v4.new_raw_cell("# BEGIN SOLUTION"),
-        v4.new_code_cell(solution_source(fn.name)),
+        v4.new_code_cell(solution_source(name)),
         v4.new_raw_cell("# END SOLUTION"),
         v4.new_raw_cell("# BEGIN TESTS"),
         *(v4.new_code_cell(t) for t in tests),
@@ -117,6 +132,11 @@ def question_cells(fn: spec_draft.Function) -> list:
 
 def master() -> nbformat.NotebookNode:
     """The master notebook, with deterministic cell ids so that regenerating changes nothing."""
+    if set(POINTS) != set(spec.NAMES):
+        raise LookupError(
+            f"POINTS names {', '.join(POINTS)}; the declaration's functions are "
+            f"{', '.join(spec.NAMES)}"
+        )
     setup = v4.new_code_cell(setup_source())
     setup.metadata.update({"deletable": False, "editable": False})
     cells = [
@@ -128,10 +148,10 @@ def master() -> nbformat.NotebookNode:
         v4.new_markdown_cell(HOW_TO_CHECK.strip()),
         v4.new_code_cell("import numpy as np"),
         v4.new_markdown_cell(HELPERS.strip()),
-        v4.new_code_cell(HELPERS_MARK + ", ".join(spec_draft.HELPERS)),
+        v4.new_code_cell(HELPERS_MARK + ", ".join(spec.HELPERS)),
     ]
-    for fn in spec_draft.FUNCTIONS:
-        cells += question_cells(fn)
+    for name in spec.NAMES:
+        cells += question_cells(name)
     cells.append(v4.new_markdown_cell(WELL_DONE.strip()))
     for i, cell in enumerate(cells):
         cell.id = f"{NAME}-{i:03d}"
@@ -144,39 +164,10 @@ def master() -> nbformat.NotebookNode:
     return nb
 
 
-def function_body(name: str) -> str:
-    """The statements of reference.<name> after its signature and docstring, dedented."""
-    source = textwrap.dedent(inspect.getsource(getattr(reference, name)))
-    node = ast.parse(source).body[0]
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    lines = source.splitlines()
-    return textwrap.dedent("\n".join(lines[body[0].lineno - 1 : node.end_lineno]))
-
-
 def fill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of `nb` with the body and helper marks replaced by the reference code."""
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        out = []
-        for line in cell.source.splitlines():
-            stripped = line.strip()
-            if stripped.startswith(BODY_MARK):
-                indent = line[: len(line) - len(line.lstrip())]
-                body = function_body(stripped[len(BODY_MARK) :].strip())
-                out += [indent + b if b else b for b in body.splitlines()]
-            elif stripped.startswith(HELPERS_MARK):
-                names = [n.strip() for n in stripped[len(HELPERS_MARK) :].split(",")]
-                out += "\n\n\n".join(
-                    inspect.getsource(getattr(reference, n)).rstrip() for n in names
-                ).splitlines()
-            else:
-                out.append(line)
-        cell.source = "\n".join(out)
-    return nb
+    """A copy of `nb` with the body and helper marks replaced by the reference code, as the build
+    fills it (solutions.build.fill_master, which fills its argument in place)."""
+    return fill_master(copy.deepcopy(nb), recipe(NAME))
 
 
 def text(nb: nbformat.NotebookNode) -> str:
