@@ -4,23 +4,6 @@ cell by cell and over time (`rnn_lstm.ipynb`). Data only; the reference is solut
 The module-level names (FUNCTIONS, NAMES, function, dependencies, HELPERS) are this declaration's
 own, for the solution side (solutions/cases.py) and the tests; the engine reads `ASSIGNMENT`
 through the registry (grader.assignments).
-
-What the record types do not yet express for the deep network's layer loop (phase 2 of issue
-10, declared in grader/assignments/deep_nn.py):
-- `Loop(kind="layer")`: positions in dictionary keys ("dW{l}", "dA{l-1}") and list offsets
-  ({"caches": 1}) instead of an array axis; grader.spec.LOOP_KINDS refuses it today, and
-  grader.outputs.describe, grader.memory.changed_after_call and scoring's step pattern read
-  positions from `Loop.axes` and `Loop.caches_layout` only;
-- nested cache layouts (cache = (linear_cache, Z)), flattened to paths for messages;
-- `returns="value"` with shape-strict comparison, and returned dicts whose keys depend on the
-  depth ("W{l}");
-- `choices` for string arguments ("activation"), recorded in callee calls and named in verdicts;
-- a global-RNG seed per case, set by the probe before each call;
-- `must_not_mutate`, and the words of grader/compare.py ("at time step(s) t = ...", which are
-  the time loop's `Loop.unit` / `Loop.position` written out);
-- the report-side modules (gradebook, classroom, classreport, batch, cli, otter_plugin, student,
-  staleness) take the default assignment; they should take the one the case data or the
-  notebook metadata names.
 """
 
 from __future__ import annotations
