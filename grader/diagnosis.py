@@ -213,7 +213,9 @@ def judge_case(fn: spec.Function, evidence: Evidence) -> CaseVerdict:
             verdict.shared = shared_memory(fn, record, verdict.mismatches, case)
             verdict.scaled = mean_over_examples(fn, case, got, verdict.mismatches)
             verdict.shared += changed_after_call(fn, case, record, got)
-            wrong_ints, int_findings = intermediates(fn, case, record, set(verdict.wrong_outputs))
+            wrong_ints, int_findings = intermediates(
+                fn, case, record, set(verdict.wrong_outputs), verdict.call_params
+            )
             verdict.wrong_intermediates, verdict.intermediate_findings = wrong_ints, int_findings
             inline = _computes_inline(case, record)
             if inline and not verdict.mismatches:

@@ -29,8 +29,15 @@ def _fed(fn: spec.Function, item: spec.Intermediate, output: str) -> bool:
     return any(fn.feeds_output(feed, output) for feed in item.feeds)
 
 
-def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: set[str]):
-    """(wrong intermediate names, findings), matching local values whatever their names."""
+def intermediates(
+    fn: spec.Function,
+    case: Case,
+    record: dict,
+    wrong_outputs: set[str],
+    wrong_arguments: set[str] = frozenset(),
+):
+    """(wrong intermediate names, findings), matching local values whatever their names;
+    `wrong_arguments` names the callee parameters the function passed wrong values to."""
     if not fn.intermediates or not case.intermediates:
         return [], []
     pool = []
@@ -47,10 +54,16 @@ def intermediates(fn: spec.Function, case: Case, record: dict, wrong_outputs: se
             right[item.name] = labels[0]
         elif all(any(fn.feeds_output(f, out) for out in wrong_outputs) for f in item.feeds):
             wrong.append(item.name)
+        elif set(item.passed_as) & wrong_arguments:
+            wrong.append(item.name)
     if wrong:
         items = [i for i in fn.intermediates if i.name in wrong]
         listed = "; ".join(f"{i.name} ({i.description})" for i in items)
         feeds = sorted({out for i in items for out in wrong_outputs if _fed(fn, i, out)})
+        feeds += [
+            f"the `{p}` it passes on"
+            for p in sorted({p for i in items for p in i.passed_as} & wrong_arguments)
+        ]
         start = (
             f" Start with {items[0].name}: it comes first in the computation."
             if len(items) > 1

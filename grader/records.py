@@ -66,9 +66,11 @@ class CaseResult:
     """What one case showed about one function.
 
     set, index: the case set ("public" or "hidden") and the case's 1-based number in it.
-    length: the number of time steps of the case's sequence (None for a cell function).
+    length: the number of loop positions of the case (time steps, layers; None without a loop).
+    first: the number of the loop's first position (0 for time steps, 1 for layers).
     wrong_outputs: outputs wrong on this case, in isolation or as written.
-    wrong_steps: time steps wrong on this case (outputs, callee arguments, as written).
+    wrong_steps: loop positions wrong on this case (outputs, callee arguments, as written),
+        numbered from `first`.
     edge: an edge-size case, which can cost points but not earn them (casedata.counted).
     """
 
@@ -77,6 +79,7 @@ class CaseResult:
     index: int
     passed: bool
     length: int | None = None
+    first: int = 0
     wrong_outputs: tuple[str, ...] = ()
     wrong_steps: tuple[int, ...] = ()
     mutated_inputs: tuple[str, ...] = ()

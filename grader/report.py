@@ -9,7 +9,7 @@ from grader.html_page import render_html
 from grader.records import STATUS_MARK, FunctionResult, Report
 
 SCHEMA = 1
-SCHEMA_VERSION = "1.2"  # minor versions only add fields; grader/report_schema.json is the contract
+SCHEMA_VERSION = "1.3"  # minor versions only add fields; grader/report_schema.json is the contract
 CELL_STATUS = {"ok": "ok", "error": "error", "timeout": "timeout", "died": "error"}
 
 
@@ -65,6 +65,7 @@ def _function_dict(result: FunctionResult) -> dict:
                 "id": c.id,
                 "passed": c.passed,
                 "length": c.length,
+                "first": c.first,
                 "wrong_outputs": list(c.wrong_outputs),
                 "wrong_steps": list(c.wrong_steps),
                 "mutated_inputs": list(c.mutated_inputs),

@@ -148,7 +148,7 @@ def _own_findings(fn: spec.Function, verdicts: list[CaseVerdict], cases: CaseDat
     edge_note = _edge_finding(fn, verdicts, explained)
     if edge_note:
         findings.append(edge_note)
-    elif verdicts and 0 < passed < len(verdicts):
+    elif verdicts and 0 < passed < len(verdicts) and choice is None:  # a choice says which
         guess = (
             " (the findings above say what goes wrong there)"
             if explained
@@ -244,7 +244,8 @@ def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
     start = loop.start()
     if steps == {first}:
         text = (
-            f"Of {evidence}, only those at {start} are wrong, and every later step of the loop "
+            f"Of {evidence}, only those at {start}{',' if loop.backward else ''} are wrong, and "
+            f"every later step of the loop "
             f"is right: look at what the loop starts from, not at the loop body."
         )
     elif steps == rest and calls and not verdict.call_params & set(loop.carried):
@@ -252,7 +253,7 @@ def step_pattern(fn: spec.Function, verdict: CaseVerdict) -> list[Finding]:
         text = (
             f"Of {evidence}, every step is wrong except the one the loop starts with, and the "
             f"wrong one is what each step takes for itself ({listed}), not what one step hands "
-            f"to the next: look at how the loop picks the input of step t."
+            f"to the next: look at how the loop picks the input of each {loop.unit}."
         )
     elif steps == rest:
         text = (
@@ -327,6 +328,7 @@ def _case_result(v: CaseVerdict, index: int, passed: bool) -> CaseResult:
         index=index,
         passed=passed,
         length=_case_length(v.case),
+        first=fn.loop.first if fn.loop else 0,
         wrong_outputs=tuple(wrong),
         wrong_steps=tuple(sorted(int(t) for t in v.steps | v.written_steps)),
         mutated_inputs=tuple(v.mutated),

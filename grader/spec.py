@@ -50,13 +50,17 @@ def entry_at(layout: Layout, indices: list[int]) -> tuple[str | None, int]:
 class Intermediate:
     """A quantity computed inside a step function that is worth checking on its own.
 
-    `feeds` names the outputs that are wrong whenever this quantity is wrong; an intermediate is
-    reported only when every output it feeds is wrong and no local value matches it.
+    `feeds` names the outputs that are wrong whenever this quantity is wrong; `passed_as` the
+    parameters of a called function that it is handed to (a function whose callees are
+    replaced in isolation shows a wrong quantity only in what it passes them). An intermediate
+    is reported when no local value matches it and every output it feeds is wrong, or an
+    argument it is passed as is.
     """
 
     name: str
     feeds: tuple[str, ...]
     description: str
+    passed_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

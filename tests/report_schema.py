@@ -1,5 +1,5 @@
 """The JSON Schema of the report (grader/report_schema.json) as a validator for tests, plus the
-rules a JSON Schema cannot state (a case's wrong steps lie inside its sequence)."""
+rules a JSON Schema cannot state (a case's wrong steps lie inside its loop)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,16 @@ def validate(report: dict) -> dict:
     problems = [f"{list(e.absolute_path)}: {e.message}" for e in errors[:10]]
     for name, fn in (report.get("functions") or {}).items():
         for case in fn.get("cases", []):
-            length = case.get("length")
-            outside = [t for t in case.get("wrong_steps", []) if length is not None and t >= length]
+            length, first = case.get("length"), case.get("first", 0)
+            outside = [
+                t
+                for t in case.get("wrong_steps", [])
+                if length is not None and not first <= t < first + length
+            ]
             if outside:
                 problems.append(
                     f"['functions']['{name}'] case {case.get('set')} {case.get('index')}: "
-                    f"wrong_steps {outside} outside its {length} steps"
+                    f"wrong_steps {outside} outside its {length} steps from {first}"
                 )
     assert not problems, "the report breaks grader/report_schema.json:\n" + "\n".join(problems)
     validated["count"] += 1

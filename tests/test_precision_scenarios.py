@@ -408,7 +408,7 @@ def test_steps_are_given_per_case(graded):
         assert case["passed"] is case["edge"], case
     public = fn["cases"][0]
     assert fn["wrong_steps"] == public["wrong_steps"]
-    assert data["schema"] == 1 and data["schema_version"] == "1.2"
+    assert data["schema"] == 1 and data["schema_version"] == "1.3"
 
 
 # --- 3. own versus inherited -------------------------------------------------------------------

@@ -89,7 +89,9 @@ FUNCTIONS: tuple[Function, ...] = (
         choices={"activation": ACTIVATIONS},
         backward=True,
         intermediates=(
-            Intermediate("dZ", _GRADS, "the gradient at the pre-activation, dA * g'(Z)"),
+            Intermediate(
+                "dZ", _GRADS, "the gradient at the pre-activation, dA * g'(Z)", passed_as=("dZ",)
+            ),
         ),
     ),
     Function(
@@ -106,6 +108,7 @@ FUNCTIONS: tuple[Function, ...] = (
                 "dAL",
                 GRADIENT_KEYS,
                 "the derivative of the cost at AL, -(Y / AL - (1 - Y) / (1 - AL))",
+                passed_as=("dA",),
             ),
         ),
     ),
