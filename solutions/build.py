@@ -252,7 +252,7 @@ def build(out: Path, master: Path = MASTER) -> dict[str, Path]:
     shutil.copytree(out / "student", classroom)
     workflows = classroom / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    text = workflow(master.name, sandbox_requirements())
+    text = workflow(master.name, sandbox_requirements(), names=of_master(master).declared.names)
     (workflows / "classroom.yml").write_text(text, encoding="utf-8")
     shutil.copy(case_dir / "public_cases.json", out / "public_cases.json")
     shutil.copy(case_dir / "hidden_cases.json", out / "hidden_cases.json")

@@ -29,7 +29,8 @@ def validate(report: dict) -> dict:
             if outside:
                 problems.append(
                     f"['functions']['{name}'] case {case.get('set')} {case.get('index')}: "
-                    f"wrong_steps {outside} outside its {length} steps from {first}"
+                    f"wrong_steps {outside} outside its {length} steps"
+                    + (f" numbered from {first}" if first else "")
                 )
     assert not problems, "the report breaks grader/report_schema.json:\n" + "\n".join(problems)
     validated["count"] += 1
