@@ -79,11 +79,11 @@ class CaseResult:
     index: int
     passed: bool
     length: int | None = None
-    first: int = 0
     wrong_outputs: tuple[str, ...] = ()
     wrong_steps: tuple[int, ...] = ()
     mutated_inputs: tuple[str, ...] = ()
     edge: bool = False
+    first: int = 0
 
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "missing": "MISSING"}
