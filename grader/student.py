@@ -27,6 +27,7 @@ import numpy as np
 
 from grader import notebook_checks, staleness
 from grader.assignments import assignment
+from grader.casedata import counted_by_set
 from grader.records import Finding, FunctionResult
 from grader.spec import Assignment
 
@@ -298,7 +299,7 @@ def check(question: str, env: dict, folder: Path | None = None) -> CheckResult:
     return CheckResult(
         question,
         status,
-        _earned(result, worth) if passed else 0.0,
+        _earned(result, worth) if passed else _share(result, worth),
         worth,
         total,
         result,
@@ -312,6 +313,13 @@ def _earned(result: FunctionResult, worth: float) -> float:
     writing into inputs included): its share of the function's score on the public case."""
     share = result.score / result.max_score if result.max_score else 1.0
     return round(worth * share, 6)
+
+
+def _share(result: FunctionResult, worth: float) -> float:
+    """A failing public check's points: the share of its public cases passed, counted as the
+    engine counts them (an edge case earns nothing), as otter's public test gives them."""
+    passed, total = counted_by_set(result.cases).get("public", (0, 0))
+    return round(worth * passed / total, 6) if total else 0.0
 
 
 def _live_missing(result: FunctionResult) -> FunctionResult:
