@@ -250,15 +250,16 @@ def missing_in_functions(
         if _definers(nb, name) or not ran_cleanly(nb, function, declared):
             continue  # defined somewhere (an ordering problem), or it never worked
         defined_at = f" (cell {cell + 1})" if cell >= 0 else ""
+        renamed = _rename_hint(nb, name)
         fix = advice(declared.function(function), name) if function in declared.names else ""
-        if not fix or fix.startswith("Compute"):
+        if renamed or not fix or fix.startswith("Compute"):  # a rename says it better
             fix = f"Define `{name}` again or update `{function}`."
         items.append(
             StaleItem(
                 "missing_name",
                 cell,
                 f"`{function}`{defined_at} uses `{name}`, which no cell of the notebook defines "
-                f"any more{_rename_hint(nb, name)}. It only worked in the kernel where an older "
+                f"any more{renamed}. It only worked in the kernel where an older "
                 f"version of a cell had defined it. {fix} {RESTART}",
             )
         )
