@@ -274,3 +274,18 @@ def case_set(source: Source, set_name: str, cases: dict, settings=None, *, point
         "mistakes": catalog(source),
         "cases": cases,
     }
+
+
+def write_sets(out_dir, build_set: Callable, settings: dict | None, points: dict) -> dict:
+    """Write public_cases.json and hidden_cases.json into `out_dir` from an assignment's
+    `build_set(case_set, settings, points=...)`; return their paths by set."""
+    import json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for case_set in ("public", "hidden"):
+        path = out_dir / f"{case_set}_cases.json"
+        data = build_set(case_set, settings, points=points)
+        path.write_text(json.dumps(probe.encode(data)), encoding="utf-8")
+        paths[case_set] = path
+    return paths

@@ -7,12 +7,10 @@ Instructor-only. Everything the grader compares against comes from here, compute
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from grader import probe
 from grader.assignments import rnn_lstm as spec
 from solutions import casebuild, reference
 from solutions.mistakes import MISTAKES, build
@@ -148,11 +146,4 @@ def write(out_dir: Path, settings: dict | None = None, *, points: dict) -> dict[
     settings: the plugin settings scoring reads (solutions.plugin_settings), stored in both.
     points: each question's points and their public/hidden split (solutions.points), in both.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for case_set in ("public", "hidden"):
-        path = out_dir / f"{case_set}_cases.json"
-        data = build_set(case_set, settings, points=points)
-        path.write_text(json.dumps(probe.encode(data)), encoding="utf-8")
-        paths[case_set] = path
-    return paths
+    return casebuild.write_sets(out_dir, build_set, settings, points)

@@ -4,12 +4,10 @@ solutions.casebuild. Instructor-only."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from grader import probe
 from grader.assignments import deep_nn as spec
 from solutions import casebuild
 from solutions.deep_nn import cases, reference
@@ -47,11 +45,4 @@ def build_set(case_set: str, settings=None, *, points) -> dict:
 
 def write(out_dir: Path, settings: dict | None = None, *, points: dict) -> dict[str, Path]:
     """Write public_cases.json and hidden_cases.json into `out_dir`; return their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for case_set in ("public", "hidden"):
-        path = out_dir / f"{case_set}_cases.json"
-        data = build_set(case_set, settings, points=points)
-        path.write_text(json.dumps(probe.encode(data)), encoding="utf-8")
-        paths[case_set] = path
-    return paths
+    return casebuild.write_sets(out_dir, build_set, settings, points)
