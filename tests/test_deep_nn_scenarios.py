@@ -14,14 +14,13 @@ from __future__ import annotations
 import copy
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import nbformat
 import pytest
 from deep_nn_harness import differs, namespace
 from nbformat.v4 import new_code_cell
 from notebooks import executed, function_cell, notebook
-from test_stale_scenarios import check_cell, run_in_order
+from test_stale_scenarios import Scenario, check_cell, kinds, run_in_order, stale_of
 
 import grader
 from grader.assignments import deep_nn as spec
@@ -203,24 +202,17 @@ print(AL_demo.shape, len(caches_demo))
 """
 
 
-@dataclass
-class Stale:
-    saved: nbformat.NotebookNode
-    cells: dict[str, int]
-    report: grader.Report | None = field(default=None)
-
-
-def renamed_helper(student, folder) -> Stale:
+def renamed_helper(student, folder) -> Scenario:
     """linear_forward calls a helper `affine` that was renamed `affine_map` after it ran."""
     nb = notebook(student, linear_forward=LINEAR_FORWARD_WITH_HELPER)
     helper = function_cell(nb, "linear_forward")
     nb.cells.insert(helper, new_code_cell(AFFINE_HELPER))
     nb = executed(nb, folder)
     nb.cells[helper].source = AFFINE_HELPER.replace("def affine(", "def affine_map(")
-    return Stale(nb, {"helper": helper, "definition": function_cell(nb, "linear_forward")})
+    return Scenario(nb, {"helper": helper, "definition": function_cell(nb, "linear_forward")})
 
 
-def used_before_defined(student, folder) -> Stale:
+def used_before_defined(student, folder) -> Scenario:
     """A demo of L_model_forward sits above its definition and was run after it."""
     nb = notebook(student)
     definition = function_cell(nb, "L_model_forward")
@@ -228,10 +220,10 @@ def used_before_defined(student, folder) -> Stale:
     demo, definition = definition, definition + 1
     order = list(range(len(nb.cells)))
     order[demo], order[definition] = definition, demo
-    return Stale(run_in_order(nb, folder, order), {"demo": demo, "definition": definition})
+    return Scenario(run_in_order(nb, folder, order), {"demo": demo, "definition": definition})
 
 
-def redefined_below_check(student, folder) -> Stale:
+def redefined_below_check(student, folder) -> Scenario:
     """L_model_backward is right and checked, then a later cell redefines it with a known bug."""
     bug = next(m for m in MISTAKES if m.id == "l-model-backward-dal-sign-flipped")
     nb = notebook(student)
@@ -239,7 +231,7 @@ def redefined_below_check(student, folder) -> Stale:
     nb.cells.insert(check + 1, new_code_cell(bug.source))
     nb = executed(nb, folder)
     first = function_cell(nb, "L_model_backward")
-    return Stale(nb, {"first": first, "check": check, "second": check + 1})
+    return Scenario(nb, {"first": first, "check": check, "second": check + 1})
 
 
 STALE: dict[str, Callable] = {
@@ -254,9 +246,9 @@ def stale(built_deep_nn, deep_nn_student, deep_nn_cases, tmp_path_factory):
     """Scenario name -> its saved notebook and report, made on first use."""
     folder = tmp_path_factory.mktemp("student")
     shutil.copytree(built_deep_nn["student"].parent, folder, dirs_exist_ok=True)
-    done: dict[str, Stale] = {}
+    done: dict[str, Scenario] = {}
 
-    def get(name: str) -> Stale:
+    def get(name: str) -> Scenario:
         if name not in done:
             scenario = STALE[name](copy.deepcopy(deep_nn_student), folder)
             path = write(tmp_path_factory.mktemp(name), name, scenario.saved)
@@ -265,16 +257,6 @@ def stale(built_deep_nn, deep_nn_student, deep_nn_cases, tmp_path_factory):
         return done[name]
 
     return get
-
-
-def kinds(report: grader.Report) -> list[tuple[str, int]]:
-    return [(item.kind, item.cell) for item in report.stale]
-
-
-def message(report: grader.Report, kind: str, cell: int) -> str:
-    found = [i.message for i in report.stale if (i.kind, i.cell) == (kind, cell)]
-    assert found, f"no {kind} item at cell {cell}; items: {kinds(report)}"
-    return found[0]
 
 
 @pytest.mark.parametrize("name", list(STALE))
@@ -291,7 +273,7 @@ def test_renamed_helper(stale):
     linear_forward scores 0 for the NameError, and the functions that call it blame it."""
     scenario = stale("renamed-helper")
     report, definition = scenario.report, scenario.cells["definition"]
-    text = message(report, "missing_name", definition)
+    text = stale_of(report, "missing_name", definition)
     assert "`affine`" in text and "`affine_map`" in text
     result = report.function("linear_forward")
     assert result.status == "error" and result.score == 0
@@ -307,7 +289,7 @@ def test_used_before_defined(stale):
     scenario = stale("used-before-defined")
     report, demo, definition = scenario.report, scenario.cells["demo"], scenario.cells["definition"]
     assert kinds(report) == [("fresh_error", demo), ("out_of_order", definition)]
-    assert f"uses `L_model_forward` before cell {definition + 1} defines it" in message(
+    assert f"uses `L_model_forward` before cell {definition + 1} defines it" in stale_of(
         report, "fresh_error", demo
     )
     assert report.function("L_model_forward").status == "pass"
@@ -319,7 +301,7 @@ def test_redefined_below_check(stale):
     scenario = stale("redefined-below-check")
     report, cells = scenario.report, scenario.cells
     assert kinds(report) == [("redefined", cells["second"])]
-    text = message(report, "redefined", cells["second"])
+    text = stale_of(report, "redefined", cells["second"])
     assert f"defined in cell {cells['first'] + 1} and again in cell {cells['second'] + 1}" in text
     result = report.function("L_model_backward")
     assert result.status == "fail" and result.blame[:1] == ("L_model_backward",)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -214,6 +215,52 @@ def _cost_inputs(seed, m):
     return reference.sigmoid(draw(1, m))[0], _labels(seed, m)
 
 
+def _linear_backward_inputs(dz_seed, seed, n, n_prev, m):
+    return _draws(dz_seed)(n, m), _linear_inputs(seed, n, n_prev, m)
+
+
+def _linear_forward_inputs(dz_seed, seed, n, n_prev, m):
+    """The inputs of the forward pass that made `_linear_backward_inputs`'s cache."""
+    return _linear_inputs(seed, n, n_prev, m)
+
+
+def _layer_forward_inputs(seed, n, n_prev, m, activation):
+    """The inputs of the forward pass that made `_layer_backward_inputs`'s cache (same draws)."""
+    return (*_linear_inputs(seed, n, n_prev, m), activation)
+
+
+def _model_forward_inputs(seed, dims, m):
+    """The inputs of the forward pass that made `_model_backward_inputs`'s AL and caches."""
+    draw = _draws(seed)
+    X = draw(dims[0], m)
+    return X, _parameters(draw, dims)
+
+
+def _built(make: Callable[..., tuple], table: dict[str, tuple]) -> dict[str, Callable[[], tuple]]:
+    """name -> a builder of `make(*sizes)`, for each named set of sizes in `table`."""
+    return {name: partial(make, *sizes) for name, sizes in table.items()}
+
+
+# The backward cases fed by a forward pass: each case's seeds and sizes are written once, and
+# both its own inputs (HIDDEN) and its forward pass's inputs (FORWARD) are built from them.
+_LINEAR_BACKWARD = {  # name: (seed of dZ, seed of A_prev, W, b; n, n_prev, m)
+    "square-weights": (50, 51, 4, 4, 3),
+    "wide": (52, 53, 6, 2, 5),
+    "single-unit": (54, 55, 1, 3, MIN_EXAMPLES),
+}
+_LAYER_BACKWARD = {  # name: (seed, n, n_prev, m, activation)
+    "square-relu": (60, 4, 4, 3, "relu"),
+    "square-sigmoid": (60, 4, 4, 3, "sigmoid"),
+    "wide-relu": (61, 6, 2, 5, "relu"),
+    "single-unit-sigmoid": (62, 1, 3, MIN_EXAMPLES, "sigmoid"),
+}
+_MODEL_BACKWARD = {  # name: (seed, layer_dims, m)
+    "single-hidden-unit": (70, (3, 1, 1), 4),
+    "three-hidden-layers": (71, (4, 5, 3, 2, 1), 6),
+    "no-hidden-layer": (72, (6, 1), 3),
+}
+
+
 HIDDEN: dict[str, dict[str, Callable[[], tuple]]] = {
     "initialize_parameters_deep": {
         "single-hidden-unit": lambda: ([7, 1, 5, 1],),
@@ -241,22 +288,9 @@ HIDDEN: dict[str, dict[str, Callable[[], tuple]]] = {
         "five-examples": lambda: _cost_inputs(41, 5),
         "nine-examples": lambda: _cost_inputs(42, 9),
     },
-    "linear_backward": {
-        "square-weights": lambda: (_draws(50)(4, 3), _linear_inputs(51, 4, 4, 3)),
-        "wide": lambda: (_draws(52)(6, 5), _linear_inputs(53, 6, 2, 5)),
-        "single-unit": lambda: (_draws(54)(1, 2), _linear_inputs(55, 1, 3, MIN_EXAMPLES)),
-    },
-    "linear_activation_backward": {
-        "square-relu": lambda: _layer_backward_inputs(60, 4, 4, 3, "relu"),
-        "square-sigmoid": lambda: _layer_backward_inputs(60, 4, 4, 3, "sigmoid"),
-        "wide-relu": lambda: _layer_backward_inputs(61, 6, 2, 5, "relu"),
-        "single-unit-sigmoid": lambda: _layer_backward_inputs(62, 1, 3, MIN_EXAMPLES, "sigmoid"),
-    },
-    "L_model_backward": {
-        "single-hidden-unit": lambda: _model_backward_inputs(70, [3, 1, 1], 4),
-        "three-hidden-layers": lambda: _model_backward_inputs(71, [4, 5, 3, 2, 1], 6),
-        "no-hidden-layer": lambda: _model_backward_inputs(72, [6, 1], 3),
-    },
+    "linear_backward": _built(_linear_backward_inputs, _LINEAR_BACKWARD),
+    "linear_activation_backward": _built(_layer_backward_inputs, _LAYER_BACKWARD),
+    "L_model_backward": _built(_model_backward_inputs, _MODEL_BACKWARD),
     "update_parameters": {
         "three-layers": lambda: _update_inputs(80, [4, 5, 3, 1], 0.05),
         "single-hidden-unit": lambda: _update_inputs(81, [3, 1, 1], 1.2),
@@ -265,35 +299,10 @@ HIDDEN: dict[str, dict[str, Callable[[], tuple]]] = {
 """function -> case name -> builder of hidden inputs (sizes chosen, values drawn)."""
 
 
-def _layer_forward_inputs(seed, n, n_prev, m, activation):
-    """The inputs of the forward pass that made `_layer_backward_inputs`'s cache (same draws)."""
-    return (*_linear_inputs(seed, n, n_prev, m), activation)
-
-
-def _model_forward_inputs(seed, dims, m):
-    """The inputs of the forward pass that made `_model_backward_inputs`'s AL and caches."""
-    draw = _draws(seed)
-    X = draw(dims[0], m)
-    return X, _parameters(draw, dims)
-
-
 FORWARD: dict[str, dict[str, Callable[[], tuple]]] = {
-    "linear_backward": {
-        "square-weights": lambda: _linear_inputs(51, 4, 4, 3),
-        "wide": lambda: _linear_inputs(53, 6, 2, 5),
-        "single-unit": lambda: _linear_inputs(55, 1, 3, MIN_EXAMPLES),
-    },
-    "linear_activation_backward": {
-        "square-relu": lambda: _layer_forward_inputs(60, 4, 4, 3, "relu"),
-        "square-sigmoid": lambda: _layer_forward_inputs(60, 4, 4, 3, "sigmoid"),
-        "wide-relu": lambda: _layer_forward_inputs(61, 6, 2, 5, "relu"),
-        "single-unit-sigmoid": lambda: _layer_forward_inputs(62, 1, 3, MIN_EXAMPLES, "sigmoid"),
-    },
-    "L_model_backward": {
-        "single-hidden-unit": lambda: _model_forward_inputs(70, [3, 1, 1], 4),
-        "three-hidden-layers": lambda: _model_forward_inputs(71, [4, 5, 3, 2, 1], 6),
-        "no-hidden-layer": lambda: _model_forward_inputs(72, [6, 1], 3),
-    },
+    "linear_backward": _built(_linear_forward_inputs, _LINEAR_BACKWARD),
+    "linear_activation_backward": _built(_layer_forward_inputs, _LAYER_BACKWARD),
+    "L_model_backward": _built(_model_forward_inputs, _MODEL_BACKWARD),
 }
 """function -> hidden case name -> the inputs of the forward pass whose reference outputs are
 the case's fed arguments (the cache, or AL and caches): graded as written, the student's own
