@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import otter_tests
+from grader import otter_tests, sandbox
 from grader.assignments import assignment
 from grader.casedata import CaseData
 from grader.execution import Limits, keep_kernels_warm, tidy_kernels
@@ -272,11 +272,21 @@ def grade_batch(
     finally:
         for worker in workers:
             worker.end()
+        _sweep()
         if write_files:
             _write_summary(out, labels, names, outcomes, "interrupted", graded)
     missing = tuple(labels[i] for i in range(len(subs)) if i not in outcomes)
     ordered = tuple(outcomes[i] for i in sorted(outcomes))
     return Batch(ordered, missing, interrupted)
+
+
+def _sweep() -> None:
+    """With every worker gone, end what a worker left running as its kernel users (a kernel
+    started ahead of need while the worker was being ended escapes its own clean-up)."""
+    try:
+        sandbox.sweep_released_groups()
+    except OSError:  # a grade is never lost over clean-up; the next claim of a group kills too
+        pass
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -241,3 +242,25 @@ def test_live_grading_processes_never_share_kernel_users_and_leftovers_are_ended
     while time.monotonic() < deadline and sandbox.alive(died["leftover"]):
         time.sleep(0.05)
     assert not sandbox.alive(died["leftover"]), "a dead process's leftover still runs"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="kernel users of their own exist only as root")
+def test_the_sweep_ends_what_a_dead_process_left_and_spares_a_live_one():
+    """After a grading run, the groups no live process holds are swept: a process left running
+    as a dead process's kernel user is ended, and a live holder's kernel user is untouched
+    (it still answers)."""
+    holder, held = _claim(leave=True, hold=True)
+    try:
+        dead, died = _claim(leave=True)
+        dead.wait(60)
+        assert sandbox.alive(died["leftover"]), "the test could not leave a process behind"
+        assert sandbox.sweep_released_groups() >= 1
+        deadline = time.monotonic() + sandbox.KILL_WAIT_SECONDS
+        while time.monotonic() < deadline and sandbox.alive(died["leftover"]):
+            time.sleep(0.05)
+        assert not sandbox.alive(died["leftover"]), "a dead process's leftover still runs"
+        assert sandbox.alive(held["leftover"]), "the sweep ended a live holder's process"
+    finally:
+        holder.stdin.close()
+        holder.wait(60)
+        os.kill(held["leftover"], signal.SIGKILL)
