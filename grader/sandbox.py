@@ -252,31 +252,54 @@ def _claimed_group() -> int:
 def sweep_released_groups() -> int:
     """End whatever still runs as the users of a group no live process holds (a grading
     process that died, or ended while it was starting a kernel ahead of need, can leave one
-    behind); returns how many groups were swept. A group held by a live process is left alone,
-    and the lock is held while its users are killed, so no process claims it meanwhile."""
+    behind); returns how many groups were swept. Only groups with a process running as one of
+    their users are looked at; one held by a live process is left alone, and the lock is held
+    while its users are killed, so no process claims it meanwhile."""
     if os.geteuid() != 0 or not os.path.isdir(UID_LOCKS):
         return 0
     import fcntl
 
     held = _CLAIM[1] if _CLAIM is not None and _CLAIM[0] == os.getpid() else None
+    users = range(FIRST_UID, FIRST_UID + UID_SLOTS)
+    running = {(uid - FIRST_UID) // KERNEL_SLOTS for uid in _process_uids() if uid in users}
     swept = 0
-    for entry in sorted(Path(UID_LOCKS).iterdir()):
-        if not entry.name.isdigit() or int(entry.name) == held:
+    for group in sorted(running - {held}):
+        entry = Path(UID_LOCKS) / str(group)
+        try:
+            fd = os.open(entry, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:  # never claimed through a lock here: not a kernel user of ours
             continue
-        fd = os.open(entry, os.O_RDWR | os.O_CLOEXEC)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # held by a live grading process
             os.close(fd)
             continue
         try:
-            group = int(entry.name)
             for slot in range(KERNEL_SLOTS):
                 _kill_user(FIRST_UID + group * KERNEL_SLOTS + slot)
             swept += 1
         finally:
             os.close(fd)  # releases the lock
     return swept
+
+
+def _process_uids() -> set[int]:
+    """The real user ids of every process on the machine (from /proc/PID/status: a process
+    that dropped to a kernel user without exec is not dumpable, and its /proc folder is
+    root's)."""
+    uids = set()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith("Uid:"):
+                        uids.add(int(line.split()[1]))
+                        break
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+    return uids
 
 
 def _python_paths() -> list[str]:
